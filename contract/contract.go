@@ -1,0 +1,118 @@
+// Package contract is the operation contract: what an OpenAPI description says about one operation,
+// as plain Go data. The spec package builds it from a description; the plan package turns it into
+// checks. Nothing here knows about kin-openapi or Ginkgo.
+package contract
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Operation is the contract of one operation.
+type Operation struct {
+	// ID is the operationId, e.g. "deviceManagement.remoteAssistancePartners.remoteAssistancePartner.disconnect".
+	ID string `json:"id"`
+	// Kind is the x-ms-docs-operation-type ("action", "operation", ...), "" when absent.
+	Kind string `json:"kind,omitempty"`
+	// Method is the upper-case HTTP method, e.g. "POST".
+	Method string `json:"method"`
+	// Path is the path template relative to the base URL, with {name} parameters.
+	Path string `json:"path"`
+	// PathParams are the path's parameters in the order they appear in Path.
+	PathParams []Param `json:"pathParams"`
+	// Body is the request-body rule.
+	Body BodyRule `json:"body"`
+	// Success is the documented success status, e.g. 204.
+	Success int `json:"success"`
+	// SuccessHasContent is false when the success response declares no content (always for 204).
+	SuccessHasContent bool `json:"successHasContent"`
+	// ErrorStatuses are the documented error status keys, e.g. ["4XX", "5XX"].
+	ErrorStatuses []string `json:"errorStatuses"`
+	// Error is what the documented error response looks like.
+	Error ErrorEnvelope `json:"error"`
+	// Permissions is the permission matrix of the selected revision.
+	Permissions Permissions `json:"permissions"`
+	// Source says where the contract came from (file and revision), for reports.
+	Source string `json:"source"`
+}
+
+// Param is a path parameter.
+type Param struct {
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	// KeyType is the entity type the parameter is a key of (x-ms-docs-key-type), "" when unknown.
+	KeyType string `json:"keyType,omitempty"`
+}
+
+// BodyRule says what request body the operation takes.
+type BodyRule struct {
+	// Accepted is false when the description declares no requestBody ("Do not supply a request body").
+	Accepted bool `json:"accepted"`
+	// Parameters are the body's declared top-level properties (action parameters), empty for none.
+	Parameters []string `json:"parameters,omitempty"`
+}
+
+// ErrorEnvelope is the shape of the documented error body, read from the error response schema.
+type ErrorEnvelope struct {
+	// MediaType is the documented content type, e.g. "application/json".
+	MediaType string `json:"mediaType"`
+	// Property is the top-level property holding the error object, e.g. "error".
+	Property string `json:"property"`
+	// Required are the string members the error object must have, e.g. ["code", "message"].
+	Required []string `json:"required"`
+	// Schema names the schema the envelope came from, for failure messages.
+	Schema string `json:"schema"`
+}
+
+// CollectionPath is the path of the collection that holds the entity the operation is bound to:
+// the template up to (not including) the last path parameter. "" when the path has no parameter.
+func (o Operation) CollectionPath() string {
+	if len(o.PathParams) == 0 {
+		return ""
+	}
+	last := "{" + o.PathParams[len(o.PathParams)-1].Name + "}"
+	i := strings.LastIndex(o.Path, "/"+last)
+	if i < 0 {
+		return ""
+	}
+	return o.Path[:i]
+}
+
+// KeyParam is the parameter that identifies the bound entity (the last path parameter).
+func (o Operation) KeyParam() (Param, bool) {
+	if len(o.PathParams) == 0 {
+		return Param{}, false
+	}
+	return o.PathParams[len(o.PathParams)-1], true
+}
+
+// Expand fills the path template. A parameter missing from values is an error.
+func (o Operation) Expand(values map[string]string) (string, error) {
+	p := o.Path
+	for _, param := range o.PathParams {
+		v, ok := values[param.Name]
+		if !ok {
+			return "", fmt.Errorf("contract: no value for path parameter %q of %s", param.Name, o.ID)
+		}
+		p = strings.ReplaceAll(p, "{"+param.Name+"}", escapeSegment(v))
+	}
+	return p, nil
+}
+
+// escapeSegment escapes a key for a path segment. Graph keys are GUIDs or similar; anything that
+// would change the path's structure is percent-encoded.
+func escapeSegment(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// Text is the operation's short human name, "POST /deviceManagement/.../disconnect".
+func (o Operation) Text() string { return o.Method + " " + o.Path }
