@@ -18,6 +18,8 @@ type Operation struct {
 	Method string `json:"method"`
 	// Path is the path template relative to the base URL, with {name} parameters.
 	Path string `json:"path"`
+	// PathMethods are every method the path item declares (this operation's among them), upper-case.
+	PathMethods []string `json:"pathMethods"`
 	// PathParams are the path's parameters in the order they appear in Path.
 	PathParams []Param `json:"pathParams"`
 	// Body is the request-body rule.

@@ -99,6 +99,10 @@ func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.O
 			methods = append(methods, m)
 		}
 		sort.Strings(methods)
+		upper := make([]string, len(methods))
+		for i, m := range methods {
+			upper[i] = strings.ToUpper(m)
+		}
 		for _, m := range methods {
 			op := ops[m]
 			if !opts.Select.matches(p, op) {
@@ -111,6 +115,7 @@ func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.O
 			if err != nil {
 				return nil, err
 			}
+			c.PathMethods = upper
 			out = append(out, c)
 		}
 	}

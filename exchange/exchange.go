@@ -1,0 +1,226 @@
+// Package exchange sends the suite's HTTP requests and records what came back, redacted, as data the
+// checks and reports read. It never follows redirects (a redirect is an answer to judge, and following
+// one to another host would carry the Authorization header there) and bounds every read.
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/graphconform/graphconform/redact"
+	"github.com/graphconform/graphconform/verdict"
+)
+
+// Request is what a spec sends.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Response is what came back. Body holds at most Client.MaxBody bytes; BodyBytes counts them all.
+type Response struct {
+	Status    int
+	Proto     string
+	Header    http.Header
+	Body      []byte
+	BodyBytes int
+	Truncated bool
+	// Retries counts 429/503 answers that were waited out before this one.
+	Retries int
+}
+
+// Client sends requests. The zero value is not usable; use New.
+type Client struct {
+	HTTP     *http.Client
+	TLS      *tls.Config
+	Redactor *redact.Redactor
+	// MaxBody bounds how much of a body is kept in memory; the rest is counted and discarded.
+	MaxBody int
+	// Timeout bounds one request, connection to last byte.
+	Timeout time.Duration
+	Retry   RetryPolicy
+}
+
+// Options configure New.
+type Options struct {
+	Timeout  time.Duration
+	TLS      *tls.Config
+	Redactor *redact.Redactor
+	MaxBody  int
+	Retry    *RetryPolicy
+}
+
+// New returns a client with bounded timeouts and no redirect following.
+func New(o Options) *Client {
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = 64 << 10
+	}
+	if o.Redactor == nil {
+		o.Redactor = redact.New()
+	}
+	retry := DefaultRetry
+	if o.Retry != nil {
+		retry = *o.Retry
+	}
+	dialer := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            dialer.DialContext,
+		TLSClientConfig:        o.TLS,
+		TLSHandshakeTimeout:    o.Timeout,
+		ResponseHeaderTimeout:  o.Timeout,
+		MaxIdleConnsPerHost:    16,
+		IdleConnTimeout:        30 * time.Second,
+		MaxResponseHeaderBytes: 1 << 20,
+	}
+	return &Client{
+		HTTP: &http.Client{Transport: tr, Timeout: o.Timeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		TLS: o.TLS, Redactor: o.Redactor, MaxBody: o.MaxBody, Timeout: o.Timeout, Retry: retry,
+	}
+}
+
+// Do sends the request, waiting out 429/503 answers that carry Retry-After within the retry policy.
+func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	retries := 0
+	for {
+		resp, err := c.once(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		wait, ok := c.Retry.next(resp, retries)
+		if !ok {
+			resp.Retries = retries
+			return resp, nil
+		}
+		retries++
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s %s: gave up waiting out a %d (Retry-After): %w", r.Method, c.Redactor.String(r.URL), resp.Status, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, body)
+	if err != nil {
+		return nil, fmt.Errorf("cannot build %s %s: %v", r.Method, c.Redactor.String(r.URL), err)
+	}
+	for k, vs := range r.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	if r.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "graphconform")
+	}
+	hr, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, c.describe(r, err)
+	}
+	defer hr.Body.Close()
+	out := &Response{Status: hr.StatusCode, Proto: hr.Proto, Header: hr.Header}
+	out.Body, out.BodyBytes, err = readBounded(hr.Body, c.MaxBody)
+	out.Truncated = out.BodyBytes > len(out.Body)
+	if err != nil {
+		return out, c.describe(r, fmt.Errorf("reading the response body: %w", err))
+	}
+	return out, nil
+}
+
+// readBounded keeps the first max bytes and counts the rest.
+func readBounded(r io.Reader, max int) ([]byte, int, error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, r, int64(max))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return buf.Bytes(), int(n), err
+	}
+	rest, err := io.Copy(io.Discard, r)
+	return buf.Bytes(), int(n + rest), err
+}
+
+// describe turns transport errors into one sentence a CI reader can act on.
+func (c *Client) describe(r Request, err error) error {
+	target := c.Redactor.String(r.URL)
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("%s %s: cannot resolve host %q: %v", r.Method, target, dnsErr.Name, dnsErr.Err)
+	case errors.As(err, &certErr):
+		return fmt.Errorf("%s %s: TLS certificate not trusted (%v); set target.caFile to the CA that signed it", r.Method, target, certErr.Err)
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Errorf("%s %s: no complete answer within %s (timeout)", r.Method, target, c.Timeout)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Errorf("%s %s: cannot connect: %v", r.Method, target, opErr.Err)
+	}
+	return fmt.Errorf("%s %s: %s", r.Method, target, c.Redactor.String(err.Error()))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Record turns an exchange into its redacted report form.
+func (c *Client) Record(r Request, resp *Response, err error) verdict.Exchange {
+	ex := verdict.Exchange{Curl: Curl(r, c.Redactor)}
+	if err != nil {
+		ex.Error = c.Redactor.String(err.Error())
+	}
+	if resp != nil {
+		ex.Status = resp.Status
+		ex.Header = c.Redactor.String(HeaderBlock(resp.Header))
+		ex.BodyBytes = resp.BodyBytes
+		ex.Body = Excerpt(c.Redactor.Bytes(resp.Body), 2048)
+		if resp.Truncated {
+			ex.Body += fmt.Sprintf("\n… (%d bytes in all)", resp.BodyBytes)
+		}
+	}
+	return ex
+}
+
+// HeaderBlock renders headers one per line, sorted, for messages.
+func HeaderBlock(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Excerpt cuts s to at most n bytes on a rune boundary.
+func Excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n] + " …"
+}

@@ -1,0 +1,125 @@
+package plan
+
+import (
+	"net/http"
+
+	"github.com/graphconform/graphconform/check"
+	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/exchange"
+)
+
+// errorScenario is a request that should produce an error response, to inspect its envelope.
+type errorScenario struct {
+	name string
+	// judgedBy names the requirement that judges the status of this request.
+	judgedBy string
+	send     func(t *T) (*exchange.Response, error)
+}
+
+func (g generator) errorScenarios() []errorScenario {
+	op := g.op
+	scen := []errorScenario{
+		{"the 401 without a token", "AUTH-001", func(t *T) (*exchange.Response, error) {
+			return t.callAction(g.setup, creds{forged: true}, op.Method, documented, nil, nil)
+		}},
+		{"the 404 for an unknown id", "DISC-008", func(t *T) (*exchange.Response, error) {
+			path, err := t.actionPath(randomGUID())
+			if err != nil {
+				return nil, err
+			}
+			req, err := t.build(op.Method, path, creds{persona: g.setup}, documented, nil)
+			if err != nil {
+				return nil, err
+			}
+			return t.send(req)
+		}},
+	}
+	if others := g.otherMethods(); len(others) > 0 {
+		scen = append(scen, errorScenario{"the 405 for " + others[0], "DISC-007.1", func(t *T) (*exchange.Response, error) {
+			return t.callAction(g.setup, creds{persona: g.setup}, others[0], documented, nil, nil)
+		}})
+	}
+	if !op.Body.Accepted {
+		scen = append(scen,
+			errorScenario{"the 400 for an undeclared parameter", "DISC-005", func(t *T) (*exchange.Response, error) {
+				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
+					http.Header{"Content-Type": {"application/json"}}, []byte(`{"graphconformUndeclaredParameter":1}`), nil)
+			}},
+			errorScenario{"the 415 for a text/plain body", "DISC-006", func(t *T) (*exchange.Response, error) {
+				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
+					http.Header{"Content-Type": {"text/plain"}}, []byte("disconnect"), nil)
+			}})
+	}
+	for _, p := range g.personas {
+		if g.op.Permissions.Decide(p.Account, p.Permissions).Outcome == contract.Insufficient {
+			name := p.Name
+			scen = append(scen, errorScenario{"the 403 for persona " + name, "PERM-003", func(t *T) (*exchange.Response, error) {
+				return t.callAction(g.setup, creds{persona: name}, op.Method, documented, nil, nil)
+			}})
+			break
+		}
+	}
+	return scen
+}
+
+// errors: ERR-001, the error envelope of every error scenario.
+func (g generator) errors() []Case {
+	var out []Case
+	env := g.op.Error
+	for _, s := range g.errorScenarios() {
+		s := s
+		out = append(out, g.newCase("ERR-001", s.name+" has the error envelope", func(t *T) result {
+			want := env.MediaType + ` {"` + env.Property + `":{` + joinQuoted(env.Required) + `}} (` + env.Schema + `)`
+			resp, err := s.send(t)
+			if err != nil {
+				return broken(err, want)
+			}
+			if !check.IsError(resp) {
+				return notApplicable("the target answered %d, not an error; %s judges the status", resp.Status, s.judgedBy)
+			}
+			return judge(check.Envelope(resp, env), want)
+		}))
+	}
+	return out
+}
+
+// headers: HDR-001, request-id on success and error responses and the client-request-id echo.
+func (g generator) headers() []Case {
+	op := g.op
+	return []Case{
+		g.newCase("HDR-001", "the success response carries request-id", func(t *T) result {
+			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, documented, nil, nil)
+			if err != nil {
+				return broken(err, "request-id header")
+			}
+			return judge(check.RequestID(resp), "request-id header")
+		}),
+		g.newCase("HDR-001", "an error response carries request-id", func(t *T) result {
+			resp, err := t.callAction(g.setup, creds{forged: true}, op.Method, documented, nil, nil)
+			if err != nil {
+				return broken(err, "request-id header")
+			}
+			return judge(check.RequestID(resp), "request-id header")
+		}),
+		g.newCase("HDR-001", "a sent client-request-id is echoed", func(t *T) result {
+			id := randomGUID()
+			h := http.Header{"Accept": {"application/json"}, "Client-Request-Id": {id}}
+			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, h, nil, nil)
+			if err != nil {
+				return broken(err, "client-request-id: "+id)
+			}
+			return judge(check.EchoesClientRequestID(resp, id), "client-request-id: "+id)
+		}),
+	}
+}
+
+func joinQuoted(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ","
+		}
+		out += `"` + n + `":string`
+	}
+	return out
+}

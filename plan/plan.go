@@ -1,0 +1,142 @@
+// Package plan turns operation contracts and personas into the suite's cases, one per requirement
+// variant, and runs a case against a target into a verdict. It is plain Go: the Ginkgo layer
+// (package conformance) only wraps each case in an It, and unit tests run cases without Ginkgo.
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/persona"
+	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
+)
+
+// Env is the target a plan runs against.
+type Env struct {
+	// BaseURL is the service root, e.g. "https://graph.microsoft.com/v1.0" (no trailing slash).
+	BaseURL  string
+	Personas persona.Set
+	// PartnerID is an existing entity to call the action on; "" makes every case create its own
+	// entity through the collection and delete it afterwards.
+	PartnerID string
+	Client    *exchange.Client
+	Strict    bool
+}
+
+// Case is one generated spec: one requirement, one variant, one operation.
+type Case struct {
+	Requirement requirement.Requirement
+	// Name is the variant, unique within the operation and requirement, e.g. "no Authorization header".
+	Name      string
+	Operation contract.Operation
+	// Persona is the persona whose token the case sends ("" for none or a forged credential).
+	Persona string
+	// Skip, when set, says why the case cannot run with this configuration.
+	Skip string
+	run  func(t *T) result
+}
+
+// Text is the spec text: requirement ID, level and variant. Unique per operation, so every parallel
+// Ginkgo process builds the same tree.
+func (c Case) Text() string {
+	return fmt.Sprintf("%s [%s] %s", c.Requirement.ID, c.Requirement.Level, c.Name)
+}
+
+// Labels are the Ginkgo labels: the requirement's ID, level and area, plus the persona.
+func (c Case) Labels() []string {
+	l := c.Requirement.Labels()
+	if c.Persona != "" {
+		l = append(l, "persona:"+sanitizeLabel(c.Persona))
+	}
+	return l
+}
+
+func sanitizeLabel(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("&|!,()/:", r) || r == ' ' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// Build generates every case for the operations, in a fixed order.
+func Build(ops []contract.Operation, personas persona.Set) []Case {
+	var out []Case
+	for _, op := range ops {
+		g := generator{op: op, personas: personas}
+		g.setup = g.allowedPersona()
+		out = append(out, g.method()...)
+		out = append(out, g.body()...)
+		out = append(out, g.path()...)
+		out = append(out, g.response()...)
+		out = append(out, g.auth()...)
+		out = append(out, g.permissions()...)
+		out = append(out, g.errors()...)
+		out = append(out, g.headers()...)
+	}
+	return out
+}
+
+// Execute runs the case. defer registers clean-up work (Ginkgo's DeferCleanup in the suite; run at
+// the end when nil). The verdict is redacted by the env's client redactor.
+func (c Case) Execute(ctx context.Context, env *Env, deferFn func(func())) verdict.Verdict {
+	start := time.Now()
+	v := verdict.Verdict{Requirement: c.Requirement, Case: c.Name, Operation: c.Operation.ID, Persona: c.Persona}
+	var local []func()
+	if deferFn == nil {
+		deferFn = func(f func()) { local = append(local, f) }
+		defer func() {
+			for i := len(local) - 1; i >= 0; i-- {
+				local[i]()
+			}
+		}()
+	}
+	if c.Skip != "" {
+		v.Outcome, v.Message = verdict.Skip, c.Skip
+		return v
+	}
+	t := &T{ctx: ctx, env: env, c: &c, deferFn: deferFn}
+	r := c.run(t)
+	v.Outcome, v.Message, v.Expected = r.outcome, env.Client.Redactor.String(r.message), r.expected
+	v.Exchanges = t.exchanges
+	v.Blocking = v.Outcome == verdict.Fail && c.Requirement.Level.Blocking(env.Strict)
+	v.Duration = time.Since(start)
+	return v
+}
+
+// result is what a case body decides.
+type result struct {
+	outcome  verdict.Outcome
+	message  string
+	expected string
+}
+
+func pass() result { return result{outcome: verdict.Pass} }
+
+// judge turns a check's error into a result.
+func judge(err error, expected string) result {
+	if err != nil {
+		return result{outcome: verdict.Fail, message: err.Error(), expected: expected}
+	}
+	return result{outcome: verdict.Pass, expected: expected}
+}
+
+func notApplicable(format string, a ...any) result {
+	return result{outcome: verdict.NotApplicable, message: fmt.Sprintf(format, a...)}
+}
+
+// broken is a failure to exchange at all (no response, setup failed): never a pass. Only a missing
+// setup persona makes it a skip.
+func broken(err error, expected string) result {
+	if errors.Is(err, errNoSetup) {
+		return result{outcome: verdict.Skip, message: err.Error(), expected: expected}
+	}
+	return result{outcome: verdict.Fail, message: err.Error(), expected: expected}
+}

@@ -1,0 +1,67 @@
+// Package redact removes secrets from everything graphconform prints or writes.
+//
+// Two nets: the exact secrets it was given (persona tokens, client secrets) and anything shaped like a
+// bearer credential (a JWT, an Authorization header value), so a target that echoes a token we never
+// registered still cannot leak it into a report.
+package redact
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask replaces a secret.
+const Mask = "<redacted>"
+
+var (
+	jwtLike    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+	authHeader = regexp.MustCompile(`(?i)(authorization\s*[:=]\s*"?\s*)(bearer|basic)\s+[^\s"',;]+`)
+	bearerWord = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{16,}=*`)
+)
+
+// Redactor scrubs strings. The zero value scrubs only credential-shaped text.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string // longest first, so a secret containing another is masked whole
+}
+
+// New returns a redactor that knows the given secrets.
+func New(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add registers more secrets. Empty strings and very short strings (which would mask ordinary text)
+// are ignored; tokens and client secrets are far longer.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) >= 8 {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// String returns s with every known secret and every credential-shaped substring masked.
+func (r *Redactor) String(s string) string {
+	if r != nil {
+		r.mu.RLock()
+		for _, secret := range r.secrets {
+			if strings.Contains(s, secret) {
+				s = strings.ReplaceAll(s, secret, Mask)
+			}
+		}
+		r.mu.RUnlock()
+	}
+	s = authHeader.ReplaceAllString(s, "${1}${2} "+Mask)
+	s = bearerWord.ReplaceAllString(s, "${1} "+Mask)
+	return jwtLike.ReplaceAllString(s, Mask)
+}
+
+// Bytes is String for byte slices.
+func (r *Redactor) Bytes(b []byte) string { return r.String(string(b)) }
