@@ -1,0 +1,104 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
+)
+
+// The page is html/template so that everything the target sent back (bodies, headers) and every
+// message quoting it is escaped: a hostile or broken target must not be able to inject markup into
+// a report a vendor signs. It is one self-contained file with inline CSS and no script, so it can be
+// attached to a claim, archived and printed as is.
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"when":  when,
+	"body":  bodyShown,
+	"label": func(s status) string { return s.label() },
+	"count": func(m map[status]int, s string) int { return m[status(s)] },
+	"add1":  func(i int) int { return i + 1 },
+}).Parse(htmlSource))
+
+// htmlBodyLimit caps the body shown per exchange. Bodies are already truncated by the caller; this
+// only keeps one huge answer from burying the rest of a printed report.
+const htmlBodyLimit = 4096
+
+type htmlView struct {
+	analysis
+	Gate      string
+	Passed    bool
+	Duration  string
+	Statuses  []status
+	LevelRows []levelRow
+	Total     levelRow
+	Failed    []reqView
+}
+
+type levelRow struct {
+	Level  requirement.Level
+	Counts []int // in Statuses order
+	Total  int
+}
+
+// WriteHTML writes report.html, the page meant for people.
+func WriteHTML(w io.Writer, r Run) error {
+	a := analyze(r)
+	v := htmlView{
+		analysis: a,
+		Gate:     gate(a.Summary.Passed()),
+		Passed:   a.Summary.Passed(),
+		Duration: "unknown",
+		Statuses: statuses,
+		Total:    levelRow{Level: "all", Counts: make([]int, len(statuses))},
+	}
+	if d := r.Duration(); d > 0 {
+		v.Duration = d.Round(time.Millisecond).String()
+	}
+	for _, l := range levels {
+		row := levelRow{Level: l}
+		for i, st := range statuses {
+			n := a.ByLevel[l][st]
+			row.Counts = append(row.Counts, n)
+			row.Total += n
+			v.Total.Counts[i] += n
+			v.Total.Total += n
+		}
+		v.LevelRows = append(v.LevelRows, row)
+	}
+	for _, q := range a.Reqs {
+		if q.Status == statusFail || q.Status == statusAdvisory {
+			v.Failed = append(v.Failed, q)
+		}
+	}
+	if err := htmlTemplate.Execute(w, v); err != nil {
+		return fmt.Errorf("report: writing HTML: %w", err)
+	}
+	return nil
+}
+
+// when prints a time in UTC with seconds: a claim is read in many time zones.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// bodyShown is the body as shown, with a note when it is not the whole body on the wire.
+func bodyShown(e verdict.Exchange) string {
+	if len(e.Body) > htmlBodyLimit {
+		return truncate(e.Body, htmlBodyLimit) // says itself how much it dropped
+	}
+	if len(e.Body) < e.BodyBytes {
+		return e.Body + fmt.Sprintf("\n… [truncated: %d of %d bytes shown]", len(e.Body), e.BodyBytes)
+	}
+	return e.Body
+}

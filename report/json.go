@@ -1,0 +1,142 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
+)
+
+// reportFormat versions the JSON layout, so a tool (or ReadJSON) can refuse a file it would
+// misread instead of silently reading zeros. Bump it on any incompatible change.
+const reportFormat = 1
+
+// runFields is Run without its methods, so document can embed it without recursing into
+// Run.MarshalJSON; embedding flattens Run's fields into the top level of the document.
+type runFields Run
+
+// document is the layout of report.json: the run's own fields, plus what is computed from them.
+type document struct {
+	ReportFormat int `json:"reportFormat"`
+	runFields
+	DurationSeconds float64     `json:"durationSeconds"`
+	Summary         jsonSummary `json:"summary"`
+	// Verdicts shadows runFields.Verdicts only to come after the summary: a person opening the file
+	// sees the verdict per requirement before thousands of spec verdicts.
+	Verdicts []verdict.Verdict `json:"verdicts"`
+}
+
+type jsonSummary struct {
+	// Gate is "PASS" or "FAIL", exactly verdict.Summary.Passed.
+	Gate             string                    `json:"gate"`
+	Passed           bool                      `json:"passed"`
+	BlockingFailures int                       `json:"blockingFailures"`
+	AdvisoryFailures int                       `json:"advisoryFailures"`
+	Counts           map[status]int            `json:"counts"`
+	ByLevel          map[string]map[status]int `json:"byLevel"`
+	Requirements     []jsonRequirement         `json:"requirements"`
+}
+
+// jsonRequirement is one requirement's verdict. The cases themselves are in the top-level
+// "verdicts" (matched by requirement.id); repeating them here would double the file's size.
+type jsonRequirement struct {
+	ID    requirement.ID     `json:"id"`
+	Level requirement.Level  `json:"level"`
+	Area  requirement.Area   `json:"area"`
+	Title string             `json:"title"`
+	Src   requirement.Source `json:"source"`
+	// Outcome is verdict.Summarize's; Status refines it (advisory, not-exercised).
+	Outcome  verdict.Outcome         `json:"outcome"`
+	Status   status                  `json:"status"`
+	Blocking bool                    `json:"blocking"`
+	Reason   string                  `json:"reason,omitempty"`
+	Cases    map[verdict.Outcome]int `json:"cases"`
+}
+
+// MarshalJSON writes the report.json layout: the summary is computed here, from Verdicts, every
+// time, so no JSON form of a Run can carry a summary that disagrees with its verdicts.
+func (r Run) MarshalJSON() ([]byte, error) {
+	return json.Marshal(newDocument(r))
+}
+
+func newDocument(r Run) document {
+	a := analyze(r)
+	s := jsonSummary{
+		Gate:             gate(a.Summary.Passed()),
+		Passed:           a.Summary.Passed(),
+		BlockingFailures: a.Summary.BlockingFailures,
+		AdvisoryFailures: a.Advisory,
+		Counts:           map[status]int{},
+		ByLevel:          map[string]map[status]int{},
+		Requirements:     []jsonRequirement{},
+	}
+	// Every status appears, zero or not, so tools can read counts without checking for presence.
+	for _, st := range statuses {
+		s.Counts[st] = a.Counts[st]
+	}
+	for l, m := range a.ByLevel {
+		s.ByLevel[string(l)] = map[status]int{}
+		for _, st := range statuses {
+			s.ByLevel[string(l)][st] = m[st]
+		}
+	}
+	for _, v := range a.Reqs {
+		cases := map[verdict.Outcome]int{}
+		for _, c := range v.Cases {
+			cases[c.Outcome]++
+		}
+		q := v.Requirement
+		s.Requirements = append(s.Requirements, jsonRequirement{
+			ID: q.ID, Level: q.Level, Area: q.Area, Title: q.Title, Src: q.Source,
+			Outcome: v.Outcome, Status: v.Status, Blocking: v.Blocking, Reason: v.Reason, Cases: cases,
+		})
+	}
+	return document{
+		ReportFormat:    reportFormat,
+		runFields:       runFields(r),
+		DurationSeconds: r.Duration().Seconds(),
+		Summary:         s,
+		Verdicts:        r.Verdicts,
+	}
+}
+
+func gate(passed bool) string {
+	if passed {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// WriteJSON writes report.json: run metadata, the per-requirement summary, and every spec verdict.
+func WriteJSON(w io.Writer, r Run) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Messages and bodies quote HTML and URLs; \u003c escapes would only make them harder to read.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(newDocument(r)); err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	return nil
+}
+
+// ReadJSON reads what WriteJSON wrote. The summary in the file is ignored: it is recomputed from the
+// verdicts whenever the Run is written again.
+func ReadJSON(rd io.Reader) (Run, error) {
+	var d struct {
+		ReportFormat *int `json:"reportFormat"`
+		runFields
+	}
+	if err := json.NewDecoder(rd).Decode(&d); err != nil {
+		return Run{}, fmt.Errorf("report: reading JSON: %w", err)
+	}
+	switch {
+	case d.ReportFormat == nil:
+		return Run{}, errors.New("report: reading JSON: not a graphconform report.json (no reportFormat)")
+	case *d.ReportFormat != reportFormat:
+		return Run{}, fmt.Errorf("report: reading JSON: reportFormat %d, this version reads %d", *d.ReportFormat, reportFormat)
+	}
+	return Run(d.runFields), nil
+}

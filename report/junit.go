@@ -1,0 +1,215 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/graphconform/graphconform/verdict"
+)
+
+// The JUnit layout has one test case per requirement, not per spec: CI UIs track test cases by name
+// across runs, and requirement names are stable while generated spec texts are not. The cases of a
+// requirement are listed inside its failure text or system-out.
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut *junitText    `xml:"system-out"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// junitText is element text written with real line breaks. encoding/xml's ",chardata" writes each
+// newline as &#xA;, which parsers accept but makes a multi-line failure unreadable in the raw file,
+// the first place many people look. (Decoding needs nothing special.)
+type junitText string
+
+func (t junitText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return textElement(e, start, string(t))
+}
+
+func (m junitMessage) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "message"}, Value: m.Message})
+	if m.Type != "" {
+		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "type"}, Value: m.Type})
+	}
+	return textElement(e, start, m.Text)
+}
+
+// textElement writes start, text, end. EncodeToken escapes the text (and replaces characters XML
+// cannot carry, such as NUL from a binary body) but, unlike ",chardata", keeps newlines as is.
+func textElement(e *xml.Encoder, start xml.StartElement, text string) error {
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	if text != "" {
+		if err := e.EncodeToken(xml.CharData(text)); err != nil {
+			return err
+		}
+	}
+	return e.EncodeToken(start.End())
+}
+
+// WriteJUnit writes junit.xml: one testsuite "graphconform" with one testcase per requirement.
+// tests counts requirements, failures the blocking failures, skipped everything else that did not
+// pass (advisory failures, skips, not-applicable, not exercised); errors is always 0.
+func WriteJUnit(w io.Writer, r Run) error {
+	a := analyze(r)
+	s := junitSuite{
+		Name:       "graphconform",
+		Properties: properties(r),
+	}
+	if !r.Start.IsZero() {
+		// The JUnit schema's timestamp has no zone; UTC keeps it unambiguous.
+		s.Timestamp = r.Start.UTC().Format("2006-01-02T15:04:05")
+	}
+	var specTime time.Duration
+	for _, v := range a.Reqs {
+		c := junitCase{
+			Classname: string(v.Requirement.Area),
+			Name:      fmt.Sprintf("%s [%s] %s", v.Requirement.ID, v.Requirement.Level, v.Requirement.Title),
+			Time:      seconds(v.Duration),
+		}
+		specTime += v.Duration
+		level := string(v.Requirement.Level)
+		switch v.Status {
+		case statusFail:
+			c.Failure = &junitMessage{Message: level + " not met: " + v.Reason, Type: level, Text: failureText(v)}
+			s.Failures++
+		case statusAdvisory:
+			// Advisory failures must not turn a CI run red, yet must stay visible: skipped with a
+			// message CI UIs show, and the full failure in system-out.
+			c.Skipped = &junitMessage{Message: "ADVISORY: " + level + " not met: " + v.Reason}
+			out := junitText(failureText(v))
+			c.SystemOut = &out
+			s.Skipped++
+		case statusSkip:
+			c.Skipped = &junitMessage{Message: v.Reason}
+			s.Skipped++
+		case statusNA:
+			c.Skipped = &junitMessage{Message: "not applicable: " + v.Reason}
+			s.Skipped++
+		case statusNotExercised:
+			c.Skipped = &junitMessage{Message: "not exercised: " + v.Reason}
+			s.Skipped++
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	s.Tests = len(s.Cases)
+	// Suite time is wall-clock when known: specs may run in parallel, so their sum overstates it.
+	total := r.Duration()
+	if total == 0 {
+		total = specTime
+	}
+	s.Time = seconds(total)
+	doc := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Skipped: s.Skipped, Time: s.Time,
+		Suites: []junitSuite{s}}
+
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("report: writing JUnit: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: writing JUnit: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("report: writing JUnit: %w", err)
+	}
+	return nil
+}
+
+// properties carry the run metadata, so a CI artefact alone says what was tested and how.
+func properties(r Run) []junitProperty {
+	ps := []junitProperty{
+		{"tool", r.Tool}, {"version", r.Version}, {"description", r.Description},
+		{"descriptionSha256", r.DescriptionSHA256}, {"revision", r.Revision}, {"target", r.Target},
+		{"strict", strconv.FormatBool(r.Strict)},
+	}
+	if r.LabelFilter != "" {
+		ps = append(ps, junitProperty{"labelFilter", r.LabelFilter})
+	}
+	return ps
+}
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+// failureText lists every failing case of a requirement with what a developer needs to reproduce
+// it from the CI log alone: the message, what was expected, and each request as curl.
+func failureText(v reqView) string {
+	var b strings.Builder
+	q := v.Requirement
+	fmt.Fprintf(&b, "%s\n%d of %d cases failed.\n", q, len(v.Failed), len(v.Cases))
+	for _, c := range v.Failed {
+		fmt.Fprintf(&b, "\n--- case: %s (operation %s", c.Case, c.Operation)
+		if c.Persona != "" {
+			fmt.Fprintf(&b, ", persona %s", c.Persona)
+		}
+		b.WriteString(")\n")
+		fmt.Fprintf(&b, "message: %s\n", indent(c.Message))
+		if c.Expected != "" {
+			fmt.Fprintf(&b, "expected: %s\n", indent(c.Expected))
+		}
+		for i, e := range c.Exchanges {
+			fmt.Fprintf(&b, "repro #%d: %s\n", i+1, indent(e.Curl))
+			fmt.Fprintf(&b, "  -> %s\n", exchangeResult(e))
+		}
+	}
+	return b.String()
+}
+
+// exchangeResult is one line on what came back, with at most 512 bytes of body.
+func exchangeResult(e verdict.Exchange) string {
+	if e.Error != "" {
+		return "no response: " + e.Error
+	}
+	s := fmt.Sprintf("HTTP %d, %d body bytes", e.Status, e.BodyBytes)
+	if e.Body != "" {
+		s += ": " + indent(truncate(e.Body, 512))
+	}
+	return s
+}
+
+// indent keeps continuation lines of a multi-line value under their label.
+func indent(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
