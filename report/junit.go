@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/graphconform/graphconform/verdict"
 )
 
 // The JUnit layout has one test case per requirement, not per spec: CI UIs track test cases by name
@@ -174,42 +172,13 @@ func properties(r Run) []junitProperty {
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
 // failureText lists every failing case of a requirement with what a developer needs to reproduce
-// it from the CI log alone: the message, what was expected, and each request as curl.
+// it from the CI log alone. Each case is verdict.Verdict.Text, the same rendering the console shows,
+// so a failure reads the same in the log and in the CI UI.
 func failureText(v reqView) string {
 	var b strings.Builder
-	q := v.Requirement
-	fmt.Fprintf(&b, "%s\n%d of %d cases failed.\n", q, len(v.Failed), len(v.Cases))
+	fmt.Fprintf(&b, "%s\n%d of %d cases failed.\n", v.Requirement, len(v.Failed), len(v.Cases))
 	for _, c := range v.Failed {
-		fmt.Fprintf(&b, "\n--- case: %s (operation %s", c.Case, c.Operation)
-		if c.Persona != "" {
-			fmt.Fprintf(&b, ", persona %s", c.Persona)
-		}
-		b.WriteString(")\n")
-		fmt.Fprintf(&b, "message: %s\n", indent(c.Message))
-		if c.Expected != "" {
-			fmt.Fprintf(&b, "expected: %s\n", indent(c.Expected))
-		}
-		for i, e := range c.Exchanges {
-			fmt.Fprintf(&b, "repro #%d: %s\n", i+1, indent(e.Curl))
-			fmt.Fprintf(&b, "  -> %s\n", exchangeResult(e))
-		}
+		b.WriteString("\n--- " + c.Text())
 	}
 	return b.String()
-}
-
-// exchangeResult is one line on what came back, with at most 512 bytes of body.
-func exchangeResult(e verdict.Exchange) string {
-	if e.Error != "" {
-		return "no response: " + e.Error
-	}
-	s := fmt.Sprintf("HTTP %d, %d body bytes", e.Status, e.BodyBytes)
-	if e.Body != "" {
-		s += ": " + indent(truncate(e.Body, 512))
-	}
-	return s
-}
-
-// indent keeps continuation lines of a multi-line value under their label.
-func indent(s string) string {
-	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }

@@ -43,11 +43,11 @@ func TestJUnitCases(t *testing.T) {
 	}{
 		{idPass, "", "", "", "0.040", nil},
 		{idFail, "failure", "MUST not met: 1 of 2 cases failed; first: 204 with a body: expected no body bytes, got 5", "MUST", "0.035",
-			[]string{"--- case: 204 with a body (operation remoteAssistancePartner_disconnect, persona admin)",
-				"repro #1: curl -X POST 'https://target.example/deviceManagement", "-> HTTP 204, 9000 body bytes: hello",
-				"-> no response: connection refused", hostile, "expected: no body"}},
+			[]string{"case:      204 with a body", "persona:   admin",
+				"request 1:\n    curl -X POST 'https://target.example/deviceManagement", "response 1: status 204", "hello",
+				"no response: connection refused", hostile, "expected:  no body"}},
 		{idAdvisory, "skipped", "ADVISORY: SHOULD not met: 1 of 1 cases failed", "", "0.010",
-			[]string{"--- case: empty JSON object", "got 400, want 204", "curl -X POST -d '{}'"}},
+			[]string{"case:      empty JSON object", "got 400, want 204", "curl -X POST -d '{}'"}},
 		{idSkip, "skipped", "persona with DeviceManagementConfiguration.ReadWrite.All not configured", "", "0.000", nil},
 		{idNA, "skipped", "not applicable: the description has no namespace-qualified path", "", "0.000", nil},
 		{idPassSkip, "", "", "", "0.001", nil},
@@ -111,7 +111,7 @@ func TestJUnitCases(t *testing.T) {
 		})
 	}
 	// Failure text keeps real line breaks (not &#xA;) so the raw file stays readable.
-	if !strings.Contains(raw, "1 of 2 cases failed.\n\n--- case: 204 with a body") {
+	if !strings.Contains(raw, "1 of 2 cases failed.\n\n--- DISC-002 [MUST]") {
 		t.Error("failure text lost its line breaks")
 	}
 	if strings.Contains(raw, hostile) {
