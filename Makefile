@@ -1,0 +1,59 @@
+# graphconform — the two commands a newcomer needs are `make conformance` and `make test`.
+# Everything else (modules, the pinned ginkgo CLI) is fetched by the go command on first use.
+
+GO         ?= go
+REPORT_DIR ?= out/reports
+BASE_URL   ?=
+CONFIG     ?=
+REVISION   ?=
+FUZZTIME   ?= 5s
+# Test flags: CI runs with the race detector; -count=1 because a conformance run must never be cached.
+TESTFLAGS  ?= -race -count=1
+
+.PHONY: conformance test vet fmt-check unit selftest fuzz-short fuzz bench ginkgo build clean
+
+## conformance: run the suite against the embedded reference mock (or BASE_URL=... CONFIG=...).
+conformance:
+	$(GO) run ./runner run --report-dir $(REPORT_DIR) \
+		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(CONFIG),--config $(CONFIG)) $(if $(REVISION),--revision $(REVISION))
+
+## test: vet, format, unit tests, the self-test against the reference mock and the mutant kill matrix.
+test: vet fmt-check unit fuzz-short
+	@cat out/killmatrix.txt
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+unit:
+	@mkdir -p out
+	GRAPHCONFORM_KILLMATRIX_OUT=$(CURDIR)/out $(GO) test $(TESTFLAGS) -timeout 20m ./...
+
+## fuzz-short: a bounded run of every fuzz target (the long one is `make fuzz`).
+fuzz-short:
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$t $$f ($(FUZZTIME))"; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$t || exit 1; \
+		done; \
+	done
+
+fuzz:
+	$(MAKE) fuzz-short FUZZTIME=2m
+
+## bench: speed and memory figures (see bench/RESULTS.md); never asserted in tests.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./bench/...
+
+## ginkgo: the suite through the pinned ginkgo CLI, e.g. make ginkgo ARGS="--label-filter='must && permissions'".
+ginkgo:
+	$(GO) tool ginkgo run $(ARGS) ./suites/... -- --report-dir=$(CURDIR)/$(REPORT_DIR)
+
+build:
+	$(GO) build -o bin/graphconform ./runner
+
+clean:
+	rm -rf out bin

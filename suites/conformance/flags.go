@@ -1,0 +1,98 @@
+package conformance
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Flags are the suite's command-line flags for `ginkgo run ./suites/... -- --base-url=...` and
+// `go test ./suites/... -args ...`. Each has an environment variable, so CI can configure the suite
+// without touching the command line; a flag wins over its variable. Names avoid go test's own flags.
+type Flags struct {
+	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile string
+	Strict                                                             bool
+	Timeout                                                            time.Duration
+	fs                                                                 *flag.FlagSet
+}
+
+// Environment variables read by Flags.
+const (
+	EnvBaseURL   = "GRAPHCONFORM_BASE_URL"
+	EnvRevision  = "GRAPHCONFORM_REVISION"
+	EnvSpec      = "GRAPHCONFORM_SPEC"
+	EnvReportDir = "GRAPHCONFORM_REPORT_DIR"
+	EnvPartnerID = "GRAPHCONFORM_PARTNER_ID"
+	EnvMutant    = "GRAPHCONFORM_MUTANT"
+	EnvStrict    = "GRAPHCONFORM_STRICT"
+	EnvConfig    = "GRAPHCONFORM_CONFIG"
+)
+
+// BindFlags registers the flags on fs.
+func BindFlags(fs *flag.FlagSet) *Flags {
+	f := &Flags{fs: fs}
+	fs.StringVar(&f.BaseURL, "base-url", "", "target service root, e.g. https://graph.example/v1.0 (default: the embedded reference mock) ["+EnvBaseURL+"]")
+	fs.StringVar(&f.ConfigFile, "config", "", "graphconform YAML config (target, personas) ["+EnvConfig+"]")
+	fs.StringVar(&f.Revision, "revision", "", "permission-table revision: current or pre-2021 ["+EnvRevision+"]")
+	fs.StringVar(&f.Specs, "spec", "", "comma-separated OpenAPI description files (default: the shipped one) ["+EnvSpec+"]")
+	fs.StringVar(&f.ReportDir, "report-dir", "", "write report.json, junit.xml and report.html here ["+EnvReportDir+"]")
+	fs.StringVar(&f.PartnerID, "partner-id", "", "existing remoteAssistancePartner id (default: create one per spec) ["+EnvPartnerID+"]")
+	fs.StringVar(&f.Mutant, "mutant", "", "serve this mutant of the embedded mock instead of the reference ["+EnvMutant+"]")
+	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
+	fs.DurationVar(&f.Timeout, "request-timeout", 10*time.Second, "bound on one HTTP exchange")
+	return f
+}
+
+// Config merges flags over environment variables into a Config. Loading a config file is left to
+// a ConfigLoader (package config), set by the caller, so this package does not parse YAML.
+func (f *Flags) Config() (Config, error) {
+	set := map[string]bool{}
+	if f.fs != nil {
+		f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	}
+	pick := func(name, val, env string) string {
+		if set[name] || val != "" {
+			return val
+		}
+		return os.Getenv(env)
+	}
+	cfg := Config{
+		BaseURL:   pick("base-url", f.BaseURL, EnvBaseURL),
+		Revision:  pick("revision", f.Revision, EnvRevision),
+		ReportDir: pick("report-dir", f.ReportDir, EnvReportDir),
+		PartnerID: pick("partner-id", f.PartnerID, EnvPartnerID),
+		Mutant:    pick("mutant", f.Mutant, EnvMutant),
+		Timeout:   f.Timeout,
+		Strict:    f.Strict,
+	}
+	if s := pick("spec", f.Specs, EnvSpec); s != "" {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.Specs = append(cfg.Specs, p)
+			}
+		}
+	}
+	if !set["strict"] {
+		if v := os.Getenv(EnvStrict); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return cfg, fmt.Errorf("%s=%q is not a boolean", EnvStrict, v)
+			}
+			cfg.Strict = b
+		}
+	}
+	if cf := pick("config", f.ConfigFile, EnvConfig); cf != "" {
+		if ConfigLoader == nil {
+			return cfg, fmt.Errorf("--config %s: no config loader is linked into this binary", cf)
+		}
+		return ConfigLoader(cf, cfg)
+	}
+	return cfg, nil
+}
+
+// ConfigLoader reads a config file over a base Config (flags win where set). The config package
+// sets it; keeping it a variable lets this package stay free of YAML and credentials handling.
+var ConfigLoader func(path string, base Config) (Config, error)

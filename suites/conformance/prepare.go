@@ -1,0 +1,218 @@
+// Package conformance is the Ginkgo layer of graphconform: it prepares a run (descriptions,
+// contracts, target, personas, cases) in plain Go, then wraps each generated case in an It at
+// tree-construction time and writes the reports after the suite. Checks and expectations live in
+// package plan; nothing here decides an outcome.
+package conformance
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/fixtures/mock"
+	"github.com/graphconform/graphconform/fixtures/mutant"
+	"github.com/graphconform/graphconform/fixtures/token"
+	"github.com/graphconform/graphconform/persona"
+	"github.com/graphconform/graphconform/plan"
+	"github.com/graphconform/graphconform/redact"
+	"github.com/graphconform/graphconform/spec"
+)
+
+// Version is the suite's version, written into every report.
+const Version = "0.1.0"
+
+// Config is everything a run needs. The zero value runs the shipped description against the
+// embedded reference mock with the fixture personas.
+type Config struct {
+	// BaseURL is the target's service root; "" starts the embedded reference mock (or Mutant).
+	BaseURL string
+	// Personas to call the target as; empty with the embedded mock = the fixture personas.
+	Personas persona.Set
+	// PartnerID is an existing entity; "" makes each spec create and delete its own.
+	PartnerID string
+	// Revision of the permission table ("current", "pre-2021"); "" = current.
+	Revision string
+	// Strict makes SHOULD and MAY failures fail the run.
+	Strict bool
+	// Specs are OpenAPI description files; empty = the shipped description.
+	Specs       []string
+	Select      spec.Selector
+	Permissions spec.PermissionSource
+	Timeout     time.Duration
+	TLS         *tls.Config
+	Retry       *exchange.RetryPolicy
+	// ReportDir receives report.json, junit.xml and report.html; "" writes none.
+	ReportDir string
+	// Mutant serves a deliberately broken mock instead of the reference one (embedded target only).
+	Mutant string
+	// AllowMutation must be true to send state-changing requests to a non-loopback target.
+	AllowMutation bool
+	// Secrets are extra strings to redact everywhere (client secrets).
+	Secrets []string
+	// LabelFilter is recorded in the reports.
+	LabelFilter string
+}
+
+// Prepared is a run ready to register with Ginkgo (or to execute case by case).
+type Prepared struct {
+	Config       Config
+	Descriptions []*spec.Description
+	Operations   []contract.Operation
+	Env          *plan.Env
+	Cases        []plan.Case
+	// Target is the base URL as reports show it (redacted).
+	Target   string
+	Redactor *redact.Redactor
+	// Close stops the embedded mock, if one was started.
+	Close func()
+}
+
+// Prepare loads and checks everything before a spec runs: a bad description, configuration or
+// persona is an error here, never a red or green spec.
+func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
+	if cfg.Mutant != "" && cfg.Revision == "" {
+		// A mutant breaks a rule of one revision; the suite must judge it at that revision.
+		if m, ok := mutant.Lookup(cfg.Mutant); ok {
+			cfg.Revision = m.Revision
+		}
+	}
+	p := &Prepared{Config: cfg, Close: func() {}, Redactor: redact.New(cfg.Secrets...)}
+	if err := p.loadDescriptions(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.target(); err != nil {
+		return nil, err
+	}
+	if err := p.Env.Personas.Validate(); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("personas: %w", err)
+	}
+	if len(p.Env.Personas) == 0 {
+		p.Close()
+		return nil, fmt.Errorf("personas: none configured; the suite cannot call %s as anybody", p.Target)
+	}
+	p.Redactor.Add(p.Env.Personas.Tokens()...)
+	p.Cases = plan.Build(p.Operations, p.Env.Personas)
+	return p, nil
+}
+
+func (p *Prepared) loadDescriptions(ctx context.Context) error {
+	cfg := p.Config
+	if len(cfg.Specs) == 0 {
+		d, err := spec.Default()
+		if err != nil {
+			return err
+		}
+		p.Descriptions = append(p.Descriptions, d)
+	}
+	for _, f := range cfg.Specs {
+		d, err := spec.LoadFile(f)
+		if err != nil {
+			return err
+		}
+		p.Descriptions = append(p.Descriptions, d)
+	}
+	seen := map[string]string{}
+	for _, d := range p.Descriptions {
+		ops, err := d.Contracts(ctx, spec.Options{Select: cfg.Select, Revision: cfg.Revision, Permissions: cfg.Permissions})
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			if prev, dup := seen[op.ID]; dup {
+				return fmt.Errorf("operation %s is described twice (%s and %s); select one", op.ID, prev, d.Name)
+			}
+			seen[op.ID] = d.Name
+		}
+		p.Operations = append(p.Operations, ops...)
+	}
+	return nil
+}
+
+// target starts the embedded mock or checks the configured base URL, and builds the client.
+func (p *Prepared) target() error {
+	cfg := p.Config
+	personas := cfg.Personas
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if base == "" {
+		srv, minted, err := startEmbedded(cfg)
+		if err != nil {
+			return err
+		}
+		p.Close = func() { _ = srv.Close() }
+		base = srv.URL
+		if len(personas) == 0 {
+			personas = minted
+		}
+	} else {
+		if cfg.Mutant != "" {
+			return fmt.Errorf("a mutant is served by the embedded mock only; drop the base URL or the mutant")
+		}
+		if err := checkBaseURL(base, cfg.AllowMutation); err != nil {
+			return err
+		}
+	}
+	client := exchange.New(exchange.Options{Timeout: cfg.Timeout, TLS: cfg.TLS, Redactor: p.Redactor, Retry: cfg.Retry})
+	p.Target = p.Redactor.String(base)
+	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Client: client, Strict: cfg.Strict}
+	return nil
+}
+
+// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas.
+func startEmbedded(cfg Config) (*mock.Server, persona.Set, error) {
+	opts := mock.Options{Revision: cfg.Revision}
+	handler, err := embeddedHandler(cfg.Mutant, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := mock.Start(handler)
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the embedded mock: %w", err)
+	}
+	minted, err := token.MintSet(persona.Fixture(), time.Hour)
+	if err != nil {
+		srv.Close()
+		return nil, nil, fmt.Errorf("minting fixture tokens: %w", err)
+	}
+	return srv, minted, nil
+}
+
+// checkBaseURL refuses URLs that are not http(s), and state-changing runs against a remote target
+// that has not opted in: disconnect removes a live TeamViewer connector.
+func checkBaseURL(base string, allowMutation bool) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("target.baseURL %q is not an http(s) URL with a host", base)
+	}
+	if !allowMutation && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("target %s is not a loopback address and the suite sends state-changing requests (disconnect removes a live connector); set target.allowMutation: true to confirm", u.Host)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// embeddedHandler is the reference mock or the named mutant of it.
+func embeddedHandler(name string, opts mock.Options) (http.Handler, error) {
+	if name == "" {
+		return mock.New(opts)
+	}
+	m, ok := mutant.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown mutant %q (graphconform mutants lists them)", name)
+	}
+	return m.Handler(opts)
+}
