@@ -102,6 +102,7 @@ func (t *T) partner(setup string) (string, error) {
 		return "", err
 	}
 	resp, err := t.send(req)
+	t.exchanges[len(t.exchanges)-1].Setup = true
 	if err != nil {
 		return "", fmt.Errorf("setup: creating an entity: %w", err)
 	}

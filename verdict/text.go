@@ -26,7 +26,11 @@ func (v Verdict) Text() string {
 		fmt.Fprintf(&b, "  %-10s %s\n", string(v.Outcome)+":", v.Message)
 	}
 	for i, ex := range v.Exchanges {
-		fmt.Fprintf(&b, "\n  request %d:\n    %s\n", i+1, ex.Curl)
+		role := ""
+		if ex.Setup {
+			role = " (setup)"
+		}
+		fmt.Fprintf(&b, "\n  request %d%s:\n    %s\n", i+1, role, ex.Curl)
 		if ex.Error != "" {
 			fmt.Fprintf(&b, "  no response: %s\n", ex.Error)
 			continue

@@ -33,6 +33,8 @@ type Exchange struct {
 	BodyBytes int `json:"bodyBytes"`
 	// Error is set when no response came back (connection refused, timeout, ...).
 	Error string `json:"error,omitempty"`
+	// Setup marks an exchange that prepared the spec (e.g. creating the entity), not the one judged.
+	Setup bool `json:"setup,omitempty"`
 }
 
 // Verdict is the outcome of one generated spec.
