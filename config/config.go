@@ -1,0 +1,174 @@
+// Package config reads graphconform's YAML config file: the target to certify and the personas to
+// call it as. Parse only reads text (no network, no files), so it can be fuzzed and unit-tested;
+// Load then reads the CA file and fetches client-credentials tokens and returns a
+// conformance.Config.
+//
+// Every problem is one line naming the file, the line, the field and what to do, because the first
+// reader of these errors is a CI log.
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/suites/conformance"
+)
+
+// File is a parsed config file with ${VAR} expanded and every field checked.
+type File struct {
+	// Revision of the permission table to judge against ("current", "pre-2021"); "" = current.
+	Revision string    `yaml:"revision"`
+	Target   Target    `yaml:"target"`
+	Personas []Persona `yaml:"personas"`
+
+	name   string
+	lines  map[string]int   // field path → line of its key, for errors found after decoding
+	atLine map[int][]string // line → field paths whose keys are on it, in file order
+}
+
+// Target is the implementation under test.
+type Target struct {
+	BaseURL   string `yaml:"baseURL"`
+	PartnerID string `yaml:"partnerId"`
+	// AllowMutation confirms state-changing requests to a non-loopback target.
+	AllowMutation bool `yaml:"allowMutation"`
+	// Timeout is a Go duration ("10s"); a string so ${VAR} works and errors name the field.
+	Timeout            string `yaml:"timeout"`
+	InsecureSkipVerify bool   `yaml:"insecureSkipVerify"`
+	// CAFile is a PEM bundle; a relative path is relative to the config file.
+	CAFile string `yaml:"caFile"`
+	// Retry bounds how throttling (429/503 with Retry-After) is waited out.
+	Retry *Retry `yaml:"retry"`
+
+	timeout time.Duration
+}
+
+// Retry overrides exchange.DefaultRetry field by field.
+type Retry struct {
+	// Max is how many throttling answers one request waits out (0 disables waiting).
+	Max *int `yaml:"max"`
+	// MaxWait caps one wait, whatever Retry-After asks (a Go duration).
+	MaxWait string `yaml:"maxWait"`
+
+	maxWait time.Duration
+}
+
+// Persona is one identity; exactly one of Token, Mint and ClientCredentials says how it gets a token.
+type Persona struct {
+	Name              string             `yaml:"name"`
+	Account           string             `yaml:"account"`
+	Permissions       []string           `yaml:"permissions"`
+	Token             string             `yaml:"token"`
+	Mint              bool               `yaml:"mint"`
+	ClientCredentials *ClientCredentials `yaml:"clientCredentials"`
+}
+
+// ClientCredentials fetches an app-only token (OAuth 2.0 client credentials grant) from Entra ID.
+type ClientCredentials struct {
+	TenantID     string `yaml:"tenantId"`
+	ClientID     string `yaml:"clientId"`
+	ClientSecret string `yaml:"clientSecret"`
+	// Scope defaults to DefaultScope; several scopes are separated by spaces.
+	Scope string `yaml:"scope"`
+	// TokenURL overrides the Entra endpoint derived from TenantID (national clouds, tests).
+	TokenURL string `yaml:"tokenURL"`
+}
+
+// DefaultScope asks for every application permission granted to the app on Microsoft Graph.
+const DefaultScope = "https://graph.microsoft.com/.default"
+
+// Options tune Load.
+type Options struct {
+	// Offline resolves personas without contacting any token endpoint: a clientCredentials persona
+	// gets a placeholder token. For dry runs, which must send nothing anywhere.
+	Offline bool
+	// LookupEnv expands ${VAR}; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+func init() {
+	// Any binary that links this package (the runner, a suite test importing it) can use --config.
+	conformance.ConfigLoader = Load
+}
+
+// Load reads a config file over base. Values already set in base (from command-line flags) win;
+// personas and secrets come from the file. It has the signature of conformance.ConfigLoader.
+func Load(path string, base conformance.Config) (conformance.Config, error) {
+	return LoadWith(path, base, Options{})
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, base conformance.Config, o Options) (conformance.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return base, fmt.Errorf("%s: cannot read the config file: %v", path, err)
+	}
+	lookup := o.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	f, err := Parse(path, data, lookup)
+	if err != nil {
+		return base, err
+	}
+	return f.Config(context.Background(), base, o)
+}
+
+// Config resolves the file into a run configuration over base: it reads the CA file and fetches
+// tokens (unless o.Offline).
+func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (conformance.Config, error) {
+	cfg := base
+	t := f.Target
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = t.BaseURL
+	}
+	if cfg.PartnerID == "" {
+		cfg.PartnerID = t.PartnerID
+	}
+	if cfg.Revision == "" {
+		cfg.Revision = f.Revision
+	}
+	if cfg.Retry == nil && t.Retry != nil {
+		r := exchange.DefaultRetry
+		if t.Retry.Max != nil {
+			r.Max = *t.Retry.Max
+		}
+		if t.Retry.maxWait > 0 {
+			r.MaxWait = t.Retry.maxWait
+		}
+		cfg.Retry = &r
+	}
+	cfg.AllowMutation = cfg.AllowMutation || t.AllowMutation
+	if cfg.Timeout == 0 {
+		cfg.Timeout = t.timeout
+	}
+	if cfg.TLS == nil {
+		tc, err := f.tlsConfig()
+		if err != nil {
+			return base, err
+		}
+		cfg.TLS = tc
+	}
+	if len(cfg.Personas) == 0 && len(f.Personas) > 0 {
+		set, secrets, err := f.resolvePersonas(ctx, cfg.Timeout, o.Offline)
+		if err != nil {
+			return base, err
+		}
+		cfg.Personas = set
+		cfg.Secrets = append(append([]string(nil), cfg.Secrets...), secrets...)
+	}
+	return cfg, nil
+}
+
+// dir is the directory relative paths in the file are resolved against.
+func (f *File) dir() string { return filepath.Dir(f.name) }
