@@ -50,6 +50,8 @@ type Client struct {
 	// Timeout bounds one request, connection to last byte.
 	Timeout time.Duration
 	Retry   RetryPolicy
+	// dryRun, when set (Client.DryRun), answers DoWire instead of the network.
+	dryRun *Recorder
 }
 
 // Options configure New.

@@ -44,6 +44,9 @@ func (c *Client) DoWire(ctx context.Context, r Request) (*Wire, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("cannot send %s %s: not an http(s) URL", r.Method, c.Redactor.String(r.URL))
 	}
+	if c.dryRun != nil {
+		return c.dryRun.wire(r), nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	conn, err := c.dial(ctx, u)
