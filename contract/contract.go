@@ -93,7 +93,7 @@ func (o Operation) Expand(values map[string]string) (string, error) {
 	p := o.Path
 	for _, param := range o.PathParams {
 		v, ok := values[param.Name]
-		if !ok {
+		if !ok || v == "" {
 			return "", fmt.Errorf("contract: no value for path parameter %q of %s", param.Name, o.ID)
 		}
 		p = strings.ReplaceAll(p, "{"+param.Name+"}", escapeSegment(v))

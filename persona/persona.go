@@ -4,6 +4,7 @@ package persona
 
 import (
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/graphconform/graphconform/contract"
@@ -16,7 +17,7 @@ type Persona struct {
 	// Permissions are the delegated scopes (scp) or application roles (roles) the token carries.
 	Permissions []string `json:"permissions"`
 	// Token is the bearer token. It is a secret: never printed, never marshalled.
-	Token string `json:"-"`
+	Token string `json:"-" xml:"-" yaml:"-"`
 }
 
 // String never includes the token.
@@ -26,6 +27,16 @@ func (p Persona) String() string {
 
 // GoString keeps %#v from printing the token too.
 func (p Persona) GoString() string { return "persona.Persona{" + p.String() + "}" }
+
+// Format routes every verb through String (GoString for %#v): verbs that bypass Stringer, such as
+// %d or %t on the struct, would otherwise print each field, the token included.
+func (p Persona) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, p.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, p.String())
+}
 
 // Set is the personas of a run, by name.
 type Set []Persona

@@ -27,9 +27,9 @@ const (
 // Label is the Ginkgo label of a level: "must", "should", "may".
 func (l Level) Label() string { return strings.ToLower(string(l)) }
 
-// Blocking tells whether a failure at this level fails a run. MUST always does; SHOULD and MAY only
-// in strict mode, otherwise they are reported as advisory.
-func (l Level) Blocking(strict bool) bool { return l == Must || strict }
+// Blocking tells whether a failure at this level fails a run. MUST always does; SHOULD only in strict
+// mode; MAY never (RFC 2119: "truly optional"), it is always reported as advisory.
+func (l Level) Blocking(strict bool) bool { return l == Must || (strict && l == Should) }
 
 // Area groups requirements the way the specs are grouped.
 type Area string

@@ -84,9 +84,22 @@ type Options struct {
 	Permissions PermissionSource
 }
 
+// validate reports malformed path globs (path.Match would otherwise just never match).
+func (s Selector) validate() error {
+	for _, g := range s.Paths {
+		if _, err := path.Match(g, ""); err != nil {
+			return fmt.Errorf("path selector %q is not a valid glob: %v", g, err)
+		}
+	}
+	return nil
+}
+
 // Contracts returns the contract of every selected operation, in path order then method order, so
 // that every Ginkgo process builds the same tree.
 func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.Operation, error) {
+	if err := opts.Select.validate(); err != nil {
+		return nil, fmt.Errorf("OpenAPI description %s: %w", d.Name, err)
+	}
 	var out []contract.Operation
 	for _, p := range d.Doc.Paths.Keys() { // sorted: deterministic across processes
 		item := d.Doc.Paths.Value(p)
@@ -115,7 +128,7 @@ func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.O
 			if err != nil {
 				return nil, err
 			}
-			c.PathMethods = upper
+			c.PathMethods = append([]string(nil), upper...)
 			out = append(out, c)
 		}
 	}
@@ -240,21 +253,31 @@ var graphEnvelope = contract.ErrorEnvelope{MediaType: "application/json", Proper
 
 func errorContract(op *openapi3.Operation) ([]string, contract.ErrorEnvelope) {
 	var keys []string
-	var errResp *openapi3.ResponseRef
-	for key, ref := range op.Responses.Map() {
+	for key := range op.Responses.Map() {
 		if key == "default" || strings.HasPrefix(key, "4") || strings.HasPrefix(key, "5") {
 			keys = append(keys, key)
-			if errResp == nil || key == "4XX" {
-				errResp = ref
-			}
 		}
 	}
 	sort.Strings(keys)
+	// The envelope is read from 4XX when there is one, else from the first key in sorted order (lowest
+	// explicit 4xx, then 5xx, then default): never from map order, so every process agrees.
+	var errResp *openapi3.ResponseRef
+	for _, key := range keys {
+		if key == "4XX" || errResp == nil {
+			errResp = op.Responses.Value(key)
+		}
+	}
 	if errResp == nil || errResp.Value == nil {
 		return keys, graphEnvelope
 	}
-	for mediaType, mt := range errResp.Value.Content {
-		if mt.Schema == nil || mt.Schema.Value == nil {
+	mediaTypes := make([]string, 0, len(errResp.Value.Content))
+	for mediaType := range errResp.Value.Content {
+		mediaTypes = append(mediaTypes, mediaType)
+	}
+	sort.Strings(mediaTypes)
+	for _, mediaType := range mediaTypes {
+		mt := errResp.Value.Content[mediaType]
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
 			continue
 		}
 		if env, ok := envelopeFrom(mediaType, mt.Schema); ok {

@@ -79,16 +79,37 @@ func Load(name string, data []byte) (d *Description, err error) {
 func (d *Description) validateOperation(ctx context.Context, path string, item *openapi3.PathItem, op *openapi3.Operation) error {
 	for _, p := range item.Parameters {
 		if p.Value == nil {
-			return fmt.Errorf("%s: path %s: unresolved parameter %s", d.Name, path, p.Ref)
+			return fmt.Errorf("OpenAPI description %s: path %s: unresolved parameter %s", d.Name, path, p.Ref)
 		}
 		if err := p.Value.Validate(ctx); err != nil {
-			return fmt.Errorf("%s: path %s: parameter %q: %w", d.Name, path, p.Value.Name, err)
+			return fmt.Errorf("OpenAPI description %s: path %s: parameter %q: %w", d.Name, path, p.Value.Name, err)
 		}
 	}
 	if err := op.Validate(ctx); err != nil {
-		return fmt.Errorf("%s: operation %s: %w", d.Name, op.OperationID, err)
+		return fmt.Errorf("OpenAPI description %s: operation %s: %w", d.Name, opName(op, path), err)
+	}
+	// kin-openapi accepts `content: {application/json: null}`; a media type must be an object.
+	if op.Responses != nil {
+		for status, ref := range op.Responses.Map() {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			for mediaType, mt := range ref.Value.Content {
+				if mt == nil {
+					return fmt.Errorf("OpenAPI description %s: operation %s: response %s: media type %s is empty (want an object with a schema)", d.Name, opName(op, path), status, mediaType)
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// opName names an operation in errors, also one without an operationId.
+func opName(op *openapi3.Operation, path string) string {
+	if op.OperationID != "" {
+		return op.OperationID
+	}
+	return "(no operationId) at " + path
 }
 
 func baseName(name string) string {

@@ -58,6 +58,7 @@ func readPermissions(op *openapi3.Operation, revision string) (contract.Permissi
 		return contract.Permissions{}, true, fmt.Errorf("the list of revisions is empty")
 	}
 	var names []string
+	seen := map[string]bool{}
 	for i, e := range entries {
 		if e.Revision == "" {
 			if len(entries) > 1 {
@@ -65,6 +66,10 @@ func readPermissions(op *openapi3.Operation, revision string) (contract.Permissi
 			}
 			entries[i].Revision = "current"
 		}
+		if seen[entries[i].Revision] {
+			return contract.Permissions{}, true, fmt.Errorf("revision %q is listed twice", entries[i].Revision)
+		}
+		seen[entries[i].Revision] = true
 		names = append(names, entries[i].Revision)
 	}
 	want := revision
@@ -111,7 +116,8 @@ func parseScheme(raw json.RawMessage, source string) (contract.Scheme, error) {
 	}
 	var word string
 	if json.Unmarshal(raw, &word) == nil {
-		if strings.EqualFold(strings.ReplaceAll(word, " ", ""), NotSupported) {
+		// The docs write "Not supported." (with a full stop); accept their spelling too.
+		if strings.EqualFold(strings.TrimSuffix(strings.ReplaceAll(word, " ", ""), "."), NotSupported) {
 			return contract.Scheme{Supported: false}, nil
 		}
 		return contract.Scheme{}, fmt.Errorf("%q is neither a list of permissions nor %q", word, NotSupported)
