@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"net"
+	"github.com/graphconform/graphconform/suites/conformance"
 	"net/url"
 	"strings"
 	"time"
@@ -128,19 +128,9 @@ func (f *File) validateClientCredentials(at string, p *Persona) error {
 			return f.errorf(cc+".tokenURL", "%q is not an http(s) URL", c.TokenURL)
 		}
 		// The client secret goes in the request body: never in clear text off this machine.
-		if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		if u.Scheme == "http" && !conformance.IsLoopbackHost(u.Hostname()) {
 			return f.errorf(cc+".tokenURL", "%q would send the client secret unencrypted; use https (http only for loopback test servers)", c.TokenURL)
 		}
 	}
 	return nil
-}
-
-// IsLoopbackHost tells whether a URL host names this machine ("localhost" or a loopback IP), the
-// only place plain-http token endpoints and mutation without allowMutation are acceptable.
-func IsLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }

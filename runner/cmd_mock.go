@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/graphconform/graphconform/fixtures/mock"
 	"github.com/graphconform/graphconform/fixtures/mutant"
@@ -62,36 +59,22 @@ func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if rev == "" {
 		rev = mock.RevisionCurrent
 	}
-	ln, err := net.Listen("tcp", *addr)
+	srv, err := mock.StartAddr(*addr, handler) // the same server limits as the embedded mock
 	if err != nil {
 		return fail(stderr, exitConfig, "cannot listen on %s: %v", *addr, err)
 	}
-	// Same limits as mock.Start: a stuck client must not pin the server.
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10}
-	base := "http://" + advertised(ln.Addr().(*net.TCPAddr)) + "/v1.0"
+	base := srv.URL
 	cfg := mockConfig(base, rev, what, !isLoopbackURL(base))
 	fmt.Fprint(stdout, cfg)
 	if *writeConfig != "" {
 		if err := writeFileAtomic(*writeConfig, []byte(cfg)); err != nil {
-			_ = ln.Close()
+			_ = srv.Close()
 			return fail(stderr, exitConfig, "--write-config: %v", err)
 		}
 	}
 	fmt.Fprintf(stderr, "%s: serving %s (revision %s) at %s; Ctrl-C stops it\n", programName, what, rev, base)
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fail(stderr, exitConfig, "serving on %s: %v", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		_ = srv.Close()
-	}
+	<-ctx.Done()
+	_ = srv.Close()
 	fmt.Fprintf(stderr, "%s: mock stopped\n", programName)
 	return exitOK
 }
@@ -112,15 +95,6 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// advertised is the address to put in the printed config: a wildcard listen address is reached
-// through loopback.
-func advertised(a *net.TCPAddr) string {
-	if a.IP == nil || a.IP.IsUnspecified() {
-		return net.JoinHostPort("127.0.0.1", fmt.Sprint(a.Port))
-	}
-	return a.String()
 }
 
 // mockConfig is a config file for the served mock. Personas are minted (mint: true), so the file

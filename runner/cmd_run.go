@@ -152,5 +152,5 @@ func reachable(ctx context.Context, p *conformance.Prepared) error {
 // isLoopbackURL tells whether a base URL names this machine.
 func isLoopbackURL(base string) bool {
 	u, err := url.Parse(base)
-	return err == nil && config.IsLoopbackHost(u.Hostname())
+	return err == nil && conformance.IsLoopbackHost(u.Hostname())
 }

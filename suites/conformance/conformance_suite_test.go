@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/graphconform/graphconform/config"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -17,6 +18,7 @@ var flags = conformance.BindFlags(flag.CommandLine)
 // target given by --base-url / --config (or their GRAPHCONFORM_* variables).
 func TestConformance(t *testing.T) {
 	RegisterFailHandler(Fail)
+	conformance.ConfigLoader = config.Load // --config / GRAPHCONFORM_CONFIG: target and personas from YAML
 	cfg, err := flags.Config()
 	if err != nil {
 		t.Fatalf("graphconform: %v", err)

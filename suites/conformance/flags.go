@@ -65,8 +65,10 @@ func (f *Flags) Config() (Config, error) {
 		ReportDir: pick("report-dir", f.ReportDir, EnvReportDir),
 		PartnerID: pick("partner-id", f.PartnerID, EnvPartnerID),
 		Mutant:    pick("mutant", f.Mutant, EnvMutant),
-		Timeout:   f.Timeout,
 		Strict:    f.Strict,
+	}
+	if set["request-timeout"] { // otherwise the config's target.timeout (or the client default) applies
+		cfg.Timeout = f.Timeout
 	}
 	if s := pick("spec", f.Specs, EnvSpec); s != "" {
 		for _, p := range strings.Split(s, ",") {

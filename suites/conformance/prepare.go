@@ -189,15 +189,17 @@ func startEmbedded(cfg Config) (*mock.Server, persona.Set, error) {
 func checkBaseURL(base string, allowMutation bool) error {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("target.baseURL %q is not an http(s) URL with a host", base)
+		return fmt.Errorf("the base URL %q is not an http(s) URL with a host", base)
 	}
-	if !allowMutation && !isLoopback(u.Hostname()) {
+	if !allowMutation && !IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("target %s is not a loopback address and the suite sends state-changing requests (disconnect removes a live connector); set target.allowMutation: true to confirm", u.Host)
 	}
 	return nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopbackHost tells whether a URL host names this machine ("localhost" or a loopback IP): the only
+// targets that may be mutated without allowMutation, and the only plain-http token endpoints allowed.
+func IsLoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}
