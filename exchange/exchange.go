@@ -7,13 +7,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/graphconform/graphconform/redact"
@@ -52,6 +55,8 @@ type Client struct {
 	Retry   RetryPolicy
 	// dryRun, when set (Client.DryRun), answers DoWire instead of the network.
 	dryRun *Recorder
+	// waited is the throttling wait spent so far, in nanoseconds, against Retry.Budget.
+	waited atomic.Int64
 }
 
 // Options configure New.
@@ -105,7 +110,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			return nil, err
 		}
 		wait, ok := c.Retry.next(resp, retries)
-		if !ok {
+		if !ok || !c.spend(wait) {
 			resp.Retries = retries
 			return resp, nil
 		}
@@ -133,6 +138,10 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 	if r.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "graphconform")
 	}
+	// One connection per exchange: whatever a target sends after an answer (a 204's stray body) can
+	// neither be read as the start of the next answer nor be logged, unredacted, by net/http's
+	// idle-connection reader ("Unsolicited response received on idle HTTP channel").
+	req.Close = true
 	hr, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, c.describe(r, err)
@@ -142,7 +151,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 	out.Body, out.BodyBytes, err = readBounded(hr.Body, c.MaxBody)
 	out.Truncated = out.BodyBytes > len(out.Body)
 	if err != nil {
-		return out, c.describe(r, fmt.Errorf("reading the response body: %w", err))
+		return out, c.describe(r, fmt.Errorf("reading the body of a %d answer: %w", hr.StatusCode, err))
 	}
 	return out, nil
 }
@@ -161,6 +170,10 @@ func readBounded(r io.Reader, max int) ([]byte, int, error) {
 // describe turns transport errors into one sentence a CI reader can act on.
 func (c *Client) describe(r Request, err error) error {
 	target := c.Redactor.String(r.URL)
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err // its text repeats the method and URL this sentence starts with
+	}
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var certErr *tls.CertificateVerificationError
@@ -168,13 +181,35 @@ func (c *Client) describe(r Request, err error) error {
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("%s %s: cannot resolve host %q: %v", r.Method, target, dnsErr.Name, dnsErr.Err)
 	case errors.As(err, &certErr):
-		return fmt.Errorf("%s %s: TLS certificate not trusted (%v); set target.caFile to the CA that signed it", r.Method, target, certErr.Err)
+		return fmt.Errorf("%s %s: %s", r.Method, target, certProblem(certErr))
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Errorf("%s %s: no complete answer within %s (timeout)", r.Method, target, c.Timeout)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return fmt.Errorf("%s %s: cannot connect: %v", r.Method, target, opErr.Err)
 	}
 	return fmt.Errorf("%s %s: %s", r.Method, target, c.Redactor.String(err.Error()))
+}
+
+// certProblem names the fix for a rejected server certificate: caFile only helps when the issuer is
+// unknown; a certificate for another name or out of its validity period needs another remedy.
+func certProblem(e *tls.CertificateVerificationError) string {
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(e.Err, &unknown):
+		return fmt.Sprintf("TLS certificate not trusted (%v); set target.caFile to the CA that signed it", e.Err)
+	case errors.As(e.Err, &host) && host.Certificate != nil:
+		names := append([]string(nil), host.Certificate.DNSNames...)
+		for _, ip := range host.Certificate.IPAddresses {
+			names = append(names, ip.String())
+		}
+		return fmt.Sprintf("TLS certificate is for %s, not %s; put a name the certificate holds in target.baseURL (caFile cannot fix this)",
+			strings.Join(names, ", "), host.Host)
+	case errors.As(e.Err, &invalid):
+		return fmt.Sprintf("TLS certificate rejected (%v); the target needs a valid certificate (caFile cannot fix this)", e.Err)
+	}
+	return fmt.Sprintf("TLS certificate rejected (%v)", e.Err)
 }
 
 func isTimeout(err error) bool {

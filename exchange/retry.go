@@ -8,15 +8,21 @@ import (
 )
 
 // RetryPolicy says how throttling answers are waited out: a 429 or 503 that carries Retry-After is
-// retried after the advised delay, at most Max times, each wait capped at MaxWait. Without
-// Retry-After the answer is returned as is: the spec judges it.
+// retried after the advised delay, at most Max times, each wait capped at MaxWait, and all the waits
+// of one Client together capped at Budget. Without Retry-After, or once the budget is spent, the
+// answer is returned as is: the spec judges it.
 type RetryPolicy struct {
 	Max     int
 	MaxWait time.Duration
+	// Budget bounds the total time a Client waits out throttling, over all its requests; 0 means
+	// no bound beyond Max × MaxWait per request. Without it a target that always answers
+	// "429, Retry-After: 10" would hold a run of 41 specs for about 20 minutes.
+	Budget time.Duration
 }
 
-// DefaultRetry waits out up to 3 throttling answers of at most 10 s each (Graph advises seconds).
-var DefaultRetry = RetryPolicy{Max: 3, MaxWait: 10 * time.Second}
+// DefaultRetry waits out up to 3 throttling answers of at most 10 s each (Graph advises seconds),
+// and at most one minute in a whole run.
+var DefaultRetry = RetryPolicy{Max: 3, MaxWait: 10 * time.Second, Budget: time.Minute}
 
 func (p RetryPolicy) next(resp *Response, done int) (time.Duration, bool) {
 	if done >= p.Max || (resp.Status != http.StatusTooManyRequests && resp.Status != http.StatusServiceUnavailable) {
@@ -32,6 +38,18 @@ func (p RetryPolicy) next(resp *Response, done int) (time.Duration, bool) {
 	return d, true
 }
 
+// spend takes d out of the client's retry budget; false when it does not fit (nothing is taken).
+func (c *Client) spend(d time.Duration) bool {
+	if c.Retry.Budget <= 0 {
+		return true
+	}
+	if c.waited.Add(int64(d)) > int64(c.Retry.Budget) {
+		c.waited.Add(-int64(d))
+		return false
+	}
+	return true
+}
+
 // ParseRetryAfter reads delay-seconds or an HTTP-date (RFC 9110 §10.2.3), and also the fractional
 // seconds Graph itself sends ("2.128", throttling.md) which the RFC grammar does not allow.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
@@ -40,7 +58,7 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 || secs > 24*3600 {
+		if !(secs >= 0 && secs <= 24*3600) { // also refuses NaN, which compares false to everything
 			return 0, false
 		}
 		return time.Duration(secs * float64(time.Second)), true

@@ -59,7 +59,7 @@ func (c *Client) DoWire(ctx context.Context, r Request) (*Wire, error) {
 	if _, err := conn.Write(rawRequest(u, r)); err != nil {
 		return nil, c.describe(r, err)
 	}
-	raw, err := readWire(conn)
+	raw, err := readWire(conn, deadline)
 	if err != nil {
 		return nil, c.describe(r, err)
 	}
@@ -106,15 +106,20 @@ func rawRequest(u *url.URL, r Request) []byte {
 	return b.Bytes()
 }
 
-// readWire reads until the server closes, the limit is reached, or (once the header block is in)
-// no byte has come for the settle time.
-func readWire(conn net.Conn) ([]byte, error) {
+// readWire reads until the server closes, the limit is reached, the deadline passes, or (once the
+// header block is in) no byte has come for the settle time. The settle window never extends past
+// the deadline: a server trickling a byte at a time would otherwise keep it open for hours.
+func readWire(conn net.Conn, deadline time.Time) ([]byte, error) {
 	var buf []byte
 	chunk := make([]byte, 4096)
 	headerDone := false
 	for len(buf) < wireLimit {
 		if headerDone {
-			_ = conn.SetReadDeadline(time.Now().Add(settle))
+			d := time.Now().Add(settle)
+			if !deadline.IsZero() && deadline.Before(d) {
+				d = deadline
+			}
+			_ = conn.SetReadDeadline(d)
 		}
 		n, err := conn.Read(chunk)
 		buf = append(buf, chunk[:n]...)
