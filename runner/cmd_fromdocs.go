@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/graphconform/graphconform/docs"
+	"github.com/graphconform/graphconform/refdoc"
 )
 
 // from-docs and drift read Graph reference pages; their logic lives in package docs, which its tests
@@ -15,8 +15,8 @@ func init() {
 		name, summary string
 		main          func(args []string, stdout, stderr io.Writer) int
 	}{
-		{"from-docs", "write the OpenAPI description (with x-ms-permissions) of Graph reference pages, any locale", docs.FromDocsMain},
-		{"drift", "report every contract difference between two revisions of a reference page", docs.DriftMain},
+		{"from-docs", "write the OpenAPI description (with x-ms-permissions) of Graph reference pages, any locale", refdoc.FromDocsMain},
+		{"drift", "report every contract difference between two revisions of a reference page", refdoc.DriftMain},
 	} {
 		register(command{name: c.name, summary: c.summary, run: func(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return c.main(args, stdout, stderr)

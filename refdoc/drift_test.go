@@ -1,4 +1,4 @@
-package docs
+package refdoc
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-// Package docs reads a Microsoft Graph reference page (the markdown of learn.microsoft.com/graph/api/…,
+// Package refdoc reads a Microsoft Graph reference page (the markdown of learn.microsoft.com/graph/api/…,
 // in any locale) into an operation contract, writes it as an OpenAPI description with the
 // x-ms-permissions extension, and reports the contract differences between two revisions of a page.
 //
@@ -6,7 +6,7 @@
 // translation leaves alone: the <a name="…"> section anchors, the ```http code blocks, permission
 // identifiers, the position of the permission table's rows, HTTP status codes, and the structure of
 // the request-body section. Localized prose is never interpreted.
-package docs
+package refdoc
 
 import (
 	"html"
