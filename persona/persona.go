@@ -93,6 +93,14 @@ func (s Set) Names() []string {
 	return out
 }
 
+// ConfigAdmin holds only DeviceManagementConfiguration.ReadWrite.All, the permission Microsoft's
+// permissions metadata lists for disconnect besides the documented one (PERM-005). It is not in
+// Fixture: judged by the reference page alone it should be refused, so it belongs to runs that merge
+// the permissions metadata (--permissions).
+func ConfigAdmin() Persona {
+	return Persona{Name: "config-admin", Account: contract.Work, Permissions: []string{"DeviceManagementConfiguration.ReadWrite.All"}}
+}
+
 // Fixture is the persona set the embedded reference mock understands, without tokens (the fixture
 // token package mints them). Each persona exercises one row of the permission table.
 func Fixture() Set {
