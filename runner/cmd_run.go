@@ -14,6 +14,7 @@ import (
 
 	"github.com/graphconform/graphconform/config"
 	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -23,12 +24,12 @@ func init() {
 
 // runFlags are the flags of "graphconform run".
 type runFlags struct {
-	config, baseURL, reportDir, labelFilter, revision, partnerID string
-	specs                                                        listFlag
-	strict, dryRun, verbose                                      bool
+	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions string
+	specs                                                                     listFlag
+	strict, dryRun, verbose                                                   bool
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -41,13 +42,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.revision, "revision", "", "permission-table revision to judge against: current or pre-2021 (default current)")
 	fs.StringVar(&f.partnerID, "partner-id", "", "existing remoteAssistancePartner id (overrides target.partnerId)")
 	fs.Var(&f.specs, "spec", "OpenAPI description file (repeatable; default: the shipped description)")
+	fs.StringVar(&f.permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
-	}
-	if f.revision != "" && f.revision != "current" && f.revision != "pre-2021" {
-		return fail(stderr, exitUsage, "--revision %q: want current or pre-2021", f.revision)
 	}
 	filter, err := parseLabelFilter(f.labelFilter)
 	if err != nil {
@@ -64,7 +63,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	p, err := conformance.Prepare(ctx, cfg)
 	if err != nil {
-		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, err.Error()))
+		msg := err.Error()
+		if errors.Is(err, conformance.ErrMutationNotAllowed) && f.config != "" {
+			msg = f.config + ": " + msg // the fix goes in the config file: name it
+		}
+		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, msg))
 	}
 	defer p.Close()
 	if n := countSelected(p, filter); n == 0 {
@@ -85,6 +88,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func (f runFlags) runConfig() (conformance.Config, error) {
 	cfg := conformance.Config{BaseURL: strings.TrimRight(f.baseURL, "/"), ReportDir: f.reportDir, Strict: f.strict,
 		LabelFilter: f.labelFilter, Revision: f.revision, PartnerID: f.partnerID, Specs: f.specs}
+	if f.permissions != "" {
+		o, err := permissions.LoadFile(f.permissions)
+		if err != nil {
+			return cfg, fmt.Errorf("--permissions: %w", err)
+		}
+		cfg.Permissions = o
+	}
 	if f.config == "" {
 		return cfg, nil
 	}

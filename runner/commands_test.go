@@ -102,7 +102,7 @@ func TestRunConfigurationErrors(t *testing.T) {
 		{"bad account", []string{"run", "--config", bad}, bad + `:5: personas[0].account: "admin" is not one of work, personal, application`},
 		{"missing variable", []string{"run", "--config", missing}, "personas[0].token: environment variable GRAPHCONFORM_TEST_UNSET_TOKEN is not set"},
 		{"missing file", []string{"run", "--config", "nope.yaml"}, "nope.yaml: cannot read the config file: no such file or directory"},
-		{"revision", []string{"run", "--revision", "2019"}, `--revision "2019": want current or pre-2021`},
+		{"revision", []string{"run", "--revision", "2019"}, `unknown revision "2019" (this description has: current, pre-2021)`},
 		{"label syntax", []string{"run", "--label-filter", "must && (("}, "Syntax Error Parsing Label Filter"},
 		{"label selects nothing", []string{"run", "--label-filter", "NO-SUCH-REQ"}, `--label-filter "NO-SUCH-REQ" selects none of the`},
 		{"base url", []string{"run", "--base-url", "ftp://x/v1.0", "--config", okCfg}, `"ftp://x/v1.0" is not an http(s) URL with a host`},

@@ -167,6 +167,9 @@ func (d *Description) contract(p string, item *openapi3.PathItem, method string,
 	if !found && opts.Permissions != nil {
 		perms, found = opts.Permissions.PermissionsFor(c.Method, p, revisionOrCurrent(opts.Revision))
 	}
+	if !found && opts.Permissions != nil {
+		return c, fmt.Errorf("%s: operation %s has no x-ms-permissions extension, and the --permissions file lists no permission for %s %s at revision %s", where, op.OperationID, c.Method, p, revisionOrCurrent(opts.Revision))
+	}
 	if !found {
 		return c, fmt.Errorf("%s: operation %s has no x-ms-permissions extension (the reference page's permission table); add one, or merge Microsoft's permissions file with --permissions FILE", where, op.OperationID)
 	}

@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/graphconform/graphconform/requirement"
@@ -21,10 +22,24 @@ type Summary struct {
 	Counts       map[Outcome]int     `json:"counts"`
 	// BlockingFailures counts requirements whose failure fails the run.
 	BlockingFailures int `json:"blockingFailures"`
+	// Verified counts the specs that passed. A run that verified nothing never passes its gate: every
+	// spec skipped or filtered away must not read as conformance.
+	Verified int `json:"verified"`
 }
 
-// Passed tells whether the run passes its gate.
-func (s Summary) Passed() bool { return s.BlockingFailures == 0 }
+// Passed tells whether the run passes its gate: no blocking failure, and something was verified.
+func (s Summary) Passed() bool { return s.BlockingFailures == 0 && s.Verified > 0 }
+
+// GateText is the gate verdict in words, as the console and the reports print it.
+func (s Summary) GateText() string {
+	switch {
+	case s.BlockingFailures > 0:
+		return fmt.Sprintf("FAIL (%d blocking requirement failure(s))", s.BlockingFailures)
+	case s.Verified == 0:
+		return "FAIL (nothing verified: every spec was skipped, not applicable or filtered out)"
+	}
+	return "PASS"
+}
 
 // Summarize folds spec verdicts into requirement verdicts: fail if any spec failed, else pass if any
 // passed, else skip if any was skipped, else not-applicable. Requirements of the catalogue that no
@@ -35,6 +50,7 @@ func Summarize(vs []Verdict) Summary {
 		by[r.ID] = &RequirementResult{Requirement: r, Outcome: Skip}
 	}
 	seen := map[requirement.ID]bool{}
+	verified := 0
 	for _, v := range vs {
 		rr, ok := by[v.Requirement.ID]
 		if !ok {
@@ -46,12 +62,15 @@ func Summarize(vs []Verdict) Summary {
 			rr.Outcome = NotApplicable
 		}
 		rr.Cases = append(rr.Cases, v)
+		if v.Outcome == Pass {
+			verified++
+		}
 		rr.Outcome = fold(rr.Outcome, v.Outcome)
 		if v.Outcome == Fail && v.Blocking {
 			rr.Blocking = true
 		}
 	}
-	s := Summary{Counts: map[Outcome]int{}}
+	s := Summary{Counts: map[Outcome]int{}, Verified: verified}
 	for _, rr := range by {
 		s.Requirements = append(s.Requirements, *rr)
 		s.Counts[rr.Outcome]++

@@ -7,6 +7,7 @@ package conformance
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -184,6 +185,9 @@ func startEmbedded(cfg Config) (*mock.Server, persona.Set, error) {
 	return srv, minted, nil
 }
 
+// ErrMutationNotAllowed: a remote target has not opted in to state-changing requests.
+var ErrMutationNotAllowed = errors.New("target.allowMutation")
+
 // checkBaseURL refuses URLs that are not http(s), and state-changing runs against a remote target
 // that has not opted in: disconnect removes a live TeamViewer connector.
 func checkBaseURL(base string, allowMutation bool) error {
@@ -192,7 +196,7 @@ func checkBaseURL(base string, allowMutation bool) error {
 		return fmt.Errorf("the base URL %q is not an http(s) URL with a host", base)
 	}
 	if !allowMutation && !IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("target %s is not a loopback address and the suite sends state-changing requests (disconnect removes a live connector); set target.allowMutation: true to confirm", u.Host)
+		return fmt.Errorf("%w: target %s is not a loopback address and the suite sends state-changing requests (disconnect removes a live connector); set target.allowMutation: true to confirm", ErrMutationNotAllowed, u.Host)
 	}
 	return nil
 }

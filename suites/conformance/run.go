@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -49,20 +48,6 @@ func writeReports(dir string, run report.Run) error {
 	return nil
 }
 
-// ErrNothingVerified is the gate for runs in which no spec passed: a run that verified nothing
-// must never read as green.
-var ErrNothingVerified = errors.New("no requirement was verified: every spec was skipped, not applicable or filtered out; check the personas and the label filter")
-
-// Gate fails a run in which no spec passed.
-func Gate(vs []verdict.Verdict) error {
-	for _, v := range vs {
-		if v.Outcome == verdict.Pass {
-			return nil
-		}
-	}
-	return ErrNothingVerified
-}
-
 // SummaryTable renders the per-requirement verdicts as a text table.
 func SummaryTable(s verdict.Summary) string {
 	var b strings.Builder
@@ -79,10 +64,6 @@ func SummaryTable(s verdict.Summary) string {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", rr.Requirement.ID, rr.Requirement.Level, out, len(rr.Cases), rr.Requirement.Title)
 	}
 	tw.Flush()
-	gate := "PASS"
-	if !s.Passed() {
-		gate = fmt.Sprintf("FAIL (%d blocking requirement failure(s))", s.BlockingFailures)
-	}
-	fmt.Fprintf(&b, "\ngraphconform gate: %s\n", gate)
+	fmt.Fprintf(&b, "\ngraphconform gate: %s\n", s.GateText())
 	return b.String()
 }
