@@ -103,24 +103,19 @@ func New(o Options) *Client {
 
 // Do sends the request, waiting out 429/503 answers that carry Retry-After within the retry policy.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	retries := 0
-	for {
-		resp, err := c.once(ctx, r)
-		if err != nil {
-			return nil, err
+	var resp *Response
+	retries, err := c.retrying(ctx, r, func() (int, http.Header, error) {
+		var err error
+		if resp, err = c.once(ctx, r); err != nil {
+			return 0, nil, err
 		}
-		wait, ok := c.Retry.next(resp, retries)
-		if !ok || !c.spend(wait) {
-			resp.Retries = retries
-			return resp, nil
-		}
-		retries++
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%s %s: gave up waiting out a %d (Retry-After): %w", r.Method, c.Redactor.String(r.URL), resp.Status, ctx.Err())
-		case <-time.After(wait):
-		}
+		return resp.Status, resp.Header, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	resp.Retries = retries
+	return resp, nil
 }
 
 func (c *Client) once(ctx context.Context, r Request) (*Response, error) {

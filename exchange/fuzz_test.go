@@ -84,7 +84,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("%q: %v is more than a day of seconds", v, d)
 		}
 		resp := &Response{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
-		if wait, retry := policy.next(resp, 0); retry && (wait < 0 || wait > policy.MaxWait) {
+		if wait, retry := policy.next(resp.Status, resp.Header, 0); retry && (wait < 0 || wait > policy.MaxWait) {
 			t.Fatalf("%q: the policy waits %v (MaxWait %v)", v, wait, policy.MaxWait)
 		}
 	})

@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,11 +26,11 @@ type RetryPolicy struct {
 // and at most one minute in a whole run.
 var DefaultRetry = RetryPolicy{Max: 3, MaxWait: 10 * time.Second, Budget: time.Minute}
 
-func (p RetryPolicy) next(resp *Response, done int) (time.Duration, bool) {
-	if done >= p.Max || (resp.Status != http.StatusTooManyRequests && resp.Status != http.StatusServiceUnavailable) {
+func (p RetryPolicy) next(status int, header http.Header, done int) (time.Duration, bool) {
+	if done >= p.Max || (status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable) {
 		return 0, false
 	}
-	d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	d, ok := ParseRetryAfter(header.Get("Retry-After"), time.Now())
 	if !ok {
 		return 0, false
 	}
@@ -71,4 +73,25 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// retrying sends until the answer is not a throttling one the policy waits out, and returns how
+// many answers were waited out. send reports the status and headers of what it received; Do and
+// DoWire keep the answer itself, so both honour Retry-After the same way.
+func (c *Client) retrying(ctx context.Context, r Request, send func() (int, http.Header, error)) (int, error) {
+	for retries := 0; ; retries++ {
+		status, header, err := send()
+		if err != nil {
+			return retries, err
+		}
+		wait, ok := c.Retry.next(status, header, retries)
+		if !ok || !c.spend(wait) {
+			return retries, nil
+		}
+		select {
+		case <-ctx.Done():
+			return retries, fmt.Errorf("%s %s: gave up waiting out a %d (Retry-After): %w", r.Method, c.Redactor.String(r.URL), status, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
 }

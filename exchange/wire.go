@@ -40,6 +40,21 @@ const settle = 300 * time.Millisecond
 // DoWire sends the request over a fresh HTTP/1.1 connection with "Connection: close" and returns the
 // raw response. The URL's scheme picks plain TCP or TLS (ALPN http/1.1).
 func (c *Client) DoWire(ctx context.Context, r Request) (*Wire, error) {
+	var w *Wire
+	_, err := c.retrying(ctx, r, func() (int, http.Header, error) {
+		var err error
+		if w, err = c.wireOnce(ctx, r); err != nil {
+			return 0, nil, err
+		}
+		return w.Status, w.Header, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (c *Client) wireOnce(ctx context.Context, r Request) (*Wire, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("cannot send %s %s: not an http(s) URL", r.Method, c.Redactor.String(r.URL))
