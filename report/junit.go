@@ -42,12 +42,13 @@ type junitProperty struct {
 }
 
 type junitCase struct {
-	Classname string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure"`
-	Skipped   *junitMessage `xml:"skipped"`
-	SystemOut *junitText    `xml:"system-out"`
+	Classname  string          `xml:"classname,attr"`
+	Name       string          `xml:"name,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitMessage   `xml:"failure"`
+	Skipped    *junitMessage   `xml:"skipped"`
+	SystemOut  *junitText      `xml:"system-out"`
 }
 
 type junitMessage struct {
@@ -103,9 +104,13 @@ func WriteJUnit(w io.Writer, r Run) error {
 	var specTime time.Duration
 	for _, v := range a.Reqs {
 		c := junitCase{
-			Classname: string(v.Requirement.Area),
-			Name:      fmt.Sprintf("%s [%s] %s", v.Requirement.ID, v.Requirement.Level, v.Requirement.Title),
-			Time:      seconds(v.Duration),
+			// The name is the requirement ID alone: CI systems key test history on it, and a reworded
+			// title must not start a new history. Level, title and source travel as properties.
+			Classname: "graphconform." + string(v.Requirement.Area),
+			Name:      string(v.Requirement.ID),
+			Properties: []junitProperty{{Name: "level", Value: string(v.Requirement.Level)},
+				{Name: "title", Value: v.Requirement.Title}, {Name: "source", Value: v.Requirement.Source.String()}},
+			Time: seconds(v.Duration),
 		}
 		specTime += v.Duration
 		level := string(v.Requirement.Level)
