@@ -27,6 +27,9 @@ type Env struct {
 	PartnerID string
 	Client    *exchange.Client
 	Strict    bool
+	// Shared, when set, gives all cases of an operation one entity instead of one each (opt-in,
+	// see Shared). nil keeps every spec isolated.
+	Shared *Shared
 }
 
 // Case is one generated spec: one requirement, one variant, one operation.

@@ -78,8 +78,9 @@ func (t *T) sendWire(r exchange.Request) (*exchange.Wire, error) {
 // case is skipped with that reason, never failed or passed.
 var errNoSetup = errors.New("no target.partnerId is configured and no persona the contract allows can create an entity")
 
-// partner returns the id of an entity to call the action on: the configured one, or a new one made
-// through the collection with the setup persona and deleted when the spec ends.
+// partner returns the id of an entity to call the action on: the configured one, the operation's
+// shared one (Env.Shared, opt-in), or a new one made through the collection with the setup persona
+// and deleted when the spec ends.
 func (t *T) partner(setup string) (string, error) {
 	if t.env.PartnerID != "" {
 		return t.env.PartnerID, nil
@@ -87,9 +88,22 @@ func (t *T) partner(setup string) (string, error) {
 	if setup == "" {
 		return "", errNoSetup
 	}
+	if t.env.Shared != nil {
+		return t.env.Shared.get(t.c.Operation.ID, func() (string, func(), error) { return t.create(setup) })
+	}
+	id, remove, err := t.create(setup)
+	if err != nil {
+		return "", err
+	}
+	t.deferFn(remove)
+	return id, nil
+}
+
+// create makes an entity through the operation's collection and returns its id and its removal.
+func (t *T) create(setup string) (string, func(), error) {
 	coll := t.c.Operation.CollectionPath()
 	if coll == "" {
-		return "", fmt.Errorf("setup: operation %s has no key parameter to create an entity for", t.c.Operation.ID)
+		return "", nil, fmt.Errorf("setup: operation %s has no key parameter to create an entity for", t.c.Operation.ID)
 	}
 	body, _ := json.Marshal(map[string]string{
 		"@odata.type":      "#microsoft.graph.remoteAssistancePartner",
@@ -99,24 +113,23 @@ func (t *T) partner(setup string) (string, error) {
 	req, err := t.build(http.MethodPost, coll, creds{persona: setup},
 		http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, body)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	resp, err := t.send(req)
 	t.exchanges[len(t.exchanges)-1].Setup = true
 	if err != nil {
-		return "", fmt.Errorf("setup: creating an entity: %w", err)
+		return "", nil, fmt.Errorf("setup: creating an entity: %w", err)
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		return "", fmt.Errorf("setup: creating an entity with POST %s as %s answered %d; configure target.partnerId to use an existing one", coll, setup, resp.Status)
+		return "", nil, fmt.Errorf("setup: creating an entity with POST %s as %s answered %d; configure target.partnerId to use an existing one", coll, setup, resp.Status)
 	}
 	var created struct {
 		ID string `json:"id"`
 	}
 	if err := json.Unmarshal(resp.Body, &created); err != nil || created.ID == "" {
-		return "", fmt.Errorf("setup: creating an entity with POST %s answered %d without an \"id\"", coll, resp.Status)
+		return "", nil, fmt.Errorf("setup: creating an entity with POST %s answered %d without an \"id\"", coll, resp.Status)
 	}
-	t.deferFn(func() { t.remove(coll, created.ID, setup) })
-	return created.ID, nil
+	return created.ID, func() { t.remove(coll, created.ID, setup) }, nil
 }
 
 // remove deletes a fixture entity. Its exchange is not part of the verdict: clean-up is best effort

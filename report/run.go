@@ -28,6 +28,7 @@ type Run struct {
 	Target      string            `json:"target"`
 	Strict      bool              `json:"strict"`
 	LabelFilter string            `json:"labelFilter,omitempty"`
+	Shard       string            `json:"shard,omitempty"` // "i/n" of a --shard run, "" otherwise
 	Start       time.Time         `json:"start"`
 	End         time.Time         `json:"end"`
 	Verdicts    []verdict.Verdict `json:"verdicts"`
@@ -68,6 +69,7 @@ func Merge(runs ...Run) (Run, error) {
 
 	out := first
 	out.Verdicts = nil
+	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}

@@ -13,10 +13,10 @@ import (
 // `go test ./suites/... -args ...`. Each has an environment variable, so CI can configure the suite
 // without touching the command line; a flag wins over its variable. Names avoid go test's own flags.
 type Flags struct {
-	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile string
-	Strict                                                             bool
-	Timeout                                                            time.Duration
-	fs                                                                 *flag.FlagSet
+	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile, Shard string
+	Strict, ShareEntities                                                     bool
+	Timeout                                                                   time.Duration
+	fs                                                                        *flag.FlagSet
 }
 
 // Environment variables read by Flags.
@@ -29,6 +29,8 @@ const (
 	EnvMutant    = "GRAPHCONFORM_MUTANT"
 	EnvStrict    = "GRAPHCONFORM_STRICT"
 	EnvConfig    = "GRAPHCONFORM_CONFIG"
+	EnvShard     = "GRAPHCONFORM_SHARD"
+	EnvShare     = "GRAPHCONFORM_SHARE_ENTITIES"
 )
 
 // BindFlags registers the flags on fs.
@@ -41,6 +43,8 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.ReportDir, "report-dir", "", "write report.json, junit.xml and report.html here ["+EnvReportDir+"]")
 	fs.StringVar(&f.PartnerID, "partner-id", "", "existing remoteAssistancePartner id (default: create one per spec) ["+EnvPartnerID+"]")
 	fs.StringVar(&f.Mutant, "mutant", "", "serve this mutant of the embedded mock instead of the reference ["+EnvMutant+"]")
+	fs.StringVar(&f.Shard, "shard", "", "run only shard i of n of the cases, e.g. 2/3 (graphconform merge joins the reports) ["+EnvShard+"]")
+	fs.BoolVar(&f.ShareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation ["+EnvShare+"]")
 	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
 	fs.DurationVar(&f.Timeout, "request-timeout", 10*time.Second, "bound on one HTTP exchange")
 	return f
@@ -65,7 +69,6 @@ func (f *Flags) Config() (Config, error) {
 		ReportDir: pick("report-dir", f.ReportDir, EnvReportDir),
 		PartnerID: pick("partner-id", f.PartnerID, EnvPartnerID),
 		Mutant:    pick("mutant", f.Mutant, EnvMutant),
-		Strict:    f.Strict,
 	}
 	if set["request-timeout"] { // otherwise the config's target.timeout (or the client default) applies
 		cfg.Timeout = f.Timeout
@@ -77,14 +80,16 @@ func (f *Flags) Config() (Config, error) {
 			}
 		}
 	}
-	if !set["strict"] {
-		if v := os.Getenv(EnvStrict); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return cfg, fmt.Errorf("%s=%q is not a boolean", EnvStrict, v)
-			}
-			cfg.Strict = b
-		}
+	shard, err := ParseShard(pick("shard", f.Shard, EnvShard))
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Shard = shard
+	if cfg.ShareEntities, err = boolFlag(set, "share-entities", f.ShareEntities, EnvShare); err != nil {
+		return cfg, err
+	}
+	if cfg.Strict, err = boolFlag(set, "strict", f.Strict, EnvStrict); err != nil {
+		return cfg, err
 	}
 	if cf := pick("config", f.ConfigFile, EnvConfig); cf != "" {
 		if ConfigLoader == nil {
@@ -98,3 +103,18 @@ func (f *Flags) Config() (Config, error) {
 // ConfigLoader reads a config file over a base Config (flags win where set). The config package
 // sets it; keeping it a variable lets this package stay free of YAML and credentials handling.
 var ConfigLoader func(path string, base Config) (Config, error)
+
+// boolFlag is a boolean flag over its environment variable.
+func boolFlag(set map[string]bool, name string, val bool, env string) (bool, error) {
+	if set[name] {
+		return val, nil
+	}
+	if v := os.Getenv(env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, fmt.Errorf("%s=%q is not a boolean", env, v)
+		}
+		return b, nil
+	}
+	return val, nil
+}

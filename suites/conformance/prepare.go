@@ -59,6 +59,13 @@ type Config struct {
 	Secrets []string
 	// LabelFilter is recorded in the reports.
 	LabelFilter string
+	// Shard keeps only this shard's cases (see Shard); the zero value runs them all. It is recorded
+	// in the reports, which graphconform merge joins again.
+	Shard Shard
+	// ShareEntities gives all cases of an operation one entity, created on first use and deleted
+	// after the suite, instead of one per case (plan.Shared): a third of the requests, at the price
+	// of isolation between the specs of an operation. Off by default.
+	ShareEntities bool
 }
 
 // Prepared is a run ready to register with Ginkgo (or to execute case by case).
@@ -100,7 +107,12 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 		return nil, fmt.Errorf("personas: none configured; the suite cannot call %s as anybody", p.Target)
 	}
 	p.Redactor.Add(p.Env.Personas.Tokens()...)
-	p.Cases = plan.Build(p.Operations, p.Env.Personas)
+	p.Cases = cfg.Shard.Filter(plan.Build(p.Operations, p.Env.Personas))
+	if cfg.ShareEntities {
+		shared, closeTarget := &plan.Shared{}, p.Close
+		p.Env.Shared = shared
+		p.Close = func() { shared.Close(); closeTarget() } // delete them while the target still runs
+	}
 	return p, nil
 }
 

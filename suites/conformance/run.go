@@ -38,7 +38,7 @@ func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.
 	}
 	return report.Run{Tool: "graphconform", Version: Version, Description: strings.Join(names, ", "),
 		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict,
-		LabelFilter: p.Config.LabelFilter, Start: start, End: end, Verdicts: vs}
+		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs}
 }
 
 func writeReports(dir string, run report.Run) error {
