@@ -24,12 +24,12 @@ func init() {
 
 // runFlags are the flags of "graphconform run".
 type runFlags struct {
-	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions string
-	specs                                                                     listFlag
-	strict, dryRun, verbose                                                   bool
+	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard string
+	specs                                                                            listFlag
+	strict, dryRun, verbose                                                          bool
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -43,6 +43,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.partnerID, "partner-id", "", "existing remoteAssistancePartner id (overrides target.partnerId)")
 	fs.Var(&f.specs, "spec", "OpenAPI description file (repeatable; default: the shipped description)")
 	fs.StringVar(&f.permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions")
+	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
@@ -70,6 +71,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, msg))
 	}
 	defer p.Close()
+	if len(p.Cases) == 0 && !cfg.Shard.Whole() {
+		return fail(stderr, exitUsage, "--shard %s holds none of the run's specs; use fewer shards", f.shard)
+	}
 	if n := countSelected(p, filter); n == 0 {
 		return fail(stderr, exitUsage, "--label-filter %q selects none of the %d specs (try graphconform requirements for IDs, levels and areas)", f.labelFilter, len(p.Cases))
 	}
@@ -88,6 +92,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func (f runFlags) runConfig() (conformance.Config, error) {
 	cfg := conformance.Config{BaseURL: strings.TrimRight(f.baseURL, "/"), ReportDir: f.reportDir, Strict: f.strict,
 		LabelFilter: f.labelFilter, Revision: f.revision, PartnerID: f.partnerID, Specs: f.specs}
+	shard, err := conformance.ParseShard(f.shard)
+	if err != nil {
+		return cfg, fmt.Errorf("--%v", err)
+	}
+	cfg.Shard = shard
 	if f.permissions != "" {
 		o, err := permissions.LoadFile(f.permissions)
 		if err != nil {
