@@ -37,8 +37,8 @@ func Register(p *Prepared) {
 						continue
 					}
 					Describe(string(area), func() {
-						for _, c := range cases {
-							registerCase(p, c)
+						for _, i := range cases {
+							registerCase(p, &p.Cases[i])
 						}
 					})
 				}
@@ -53,20 +53,22 @@ func Register(p *Prepared) {
 
 // groupCases indexes the cases by operation and area, keeping their order. One pass: scanning all
 // cases once per operation and area made tree construction quadratic (minutes at 5,000 operations).
-func groupCases(all []plan.Case) map[string]map[requirement.Area][]plan.Case {
-	out := map[string]map[requirement.Area][]plan.Case{}
-	for _, c := range all {
+// Indexes, not copies: a case carries its operation's whole contract.
+func groupCases(all []plan.Case) map[string]map[requirement.Area][]int {
+	out := map[string]map[requirement.Area][]int{}
+	for i, c := range all {
 		areas := out[c.Operation.ID]
 		if areas == nil {
-			areas = map[requirement.Area][]plan.Case{}
+			areas = map[requirement.Area][]int{}
 			out[c.Operation.ID] = areas
 		}
-		areas[c.Requirement.Area] = append(areas[c.Requirement.Area], c)
+		areas[c.Requirement.Area] = append(areas[c.Requirement.Area], i)
 	}
 	return out
 }
 
-func registerCase(p *Prepared, c plan.Case) {
+// registerCase registers one case; the spec holds a pointer into p.Cases, not a copy of it.
+func registerCase(p *Prepared, c *plan.Case) {
 	It(c.Text(), Label(c.Labels()...), func(ctx SpecContext) {
 		v := c.Execute(ctx, p.Env, func(f func()) { DeferCleanup(f) })
 		AddReportEntry(verdictEntry, v, ReportEntryVisibilityNever)
