@@ -1,6 +1,7 @@
 # graphconform — the two commands a newcomer needs are `make conformance` and `make test`.
 # Everything else (modules, the pinned ginkgo CLI) is fetched by the go command on first use.
 
+SHELL      := /bin/bash
 GO         ?= go
 REPORT_DIR ?= out/reports
 BASE_URL   ?=
@@ -20,6 +21,7 @@ conformance:
 ## test: vet, format, unit tests, the self-test against the reference mock and the mutant kill matrix.
 test: vet fmt-check unit fuzz-short
 	@cat out/killmatrix.txt
+	@echo "packages: $$(grep -c '^ok' out/test.log) passed, $$(grep -c '^FAIL' out/test.log) failed"
 
 vet:
 	$(GO) vet ./...
@@ -30,7 +32,7 @@ fmt-check:
 
 unit:
 	@mkdir -p out
-	GRAPHCONFORM_KILLMATRIX_OUT=$(CURDIR)/out $(GO) test $(TESTFLAGS) -timeout 20m ./...
+	set -o pipefail; GRAPHCONFORM_KILLMATRIX_OUT=$(CURDIR)/out $(GO) test $(TESTFLAGS) -timeout 20m ./... 2>&1 | tee out/test.log
 
 ## fuzz-short: a bounded run of every fuzz target (the long one is `make fuzz`).
 fuzz-short:
