@@ -1,0 +1,45 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/graphconform/graphconform/fixtures/mock"
+	"github.com/graphconform/graphconform/graphgen"
+)
+
+// TestHarness keeps the benchmarks honest without timing anything (make test runs it; it is light):
+// the recording replays completely against a fresh mock, leaving nothing behind, and a suite child
+// reports every spec of a small generated description, all passed.
+func TestHarness(t *testing.T) {
+	path, requests := record(t, 2)
+	log, err := readLog(path)
+	if err != nil || len(log) != requests || requests == 0 {
+		t.Fatalf("recorded %d requests, read %d back: %v", requests, len(log), err)
+	}
+	m, err := mock.New(mock.Options{EntitySets: graphgen.ForActions(2).MockSets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mock.Start(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, closeEach := range []bool{false, true} {
+		if err := replay(srv.URL, log, closeEach); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left := len(m.Partners()); left != 0 {
+		t.Errorf("the replay left %d entities: its deletes missed their ids", left)
+	}
+
+	for _, share := range []string{"", "1"} {
+		env := childEnv("suite", description(t, 2), 2)
+		env[envShare] = share
+		r := execChild(t, env)
+		if !r.Passed || r.Specs == 0 || r.Specs != r.Cases || r.Run <= 0 || r.RSSMiB <= 0 {
+			t.Errorf("suite child (share=%q): %+v\n%s", share, r.phases, r.Output)
+		}
+	}
+}
