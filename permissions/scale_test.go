@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/graphgen"
 	"github.com/graphconform/graphconform/spec"
 )
 
@@ -18,8 +19,11 @@ const disconnectID = "deviceManagement.remoteAssistancePartners.remoteAssistance
 // The document holds an invalid, unreferenced schema: if Contracts validated the whole document
 // (minutes on Graph-sized, cross-referenced files), it would fail here.
 func TestSelectFromLargeDescription(t *testing.T) {
-	g := newGraphGen(1200)
-	openapiFile, permsFile := g.write(t, t.TempDir())
+	g := graphgen.New(1200)
+	openapiFile, permsFile, err := g.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	d, err := spec.LoadFile(openapiFile)
 	if err != nil {
@@ -33,21 +37,21 @@ func TestSelectFromLargeDescription(t *testing.T) {
 	if n := d.Doc.Paths.Len(); n < 1000 {
 		t.Fatalf("generated %d paths, want 1,000+", n)
 	}
-	poison := d.Doc.Components.Schemas[poisonSchema]
+	poison := d.Doc.Components.Schemas[graphgen.PoisonSchema]
 	if poison == nil || poison.Value.Validate(t.Context()) == nil {
 		t.Fatal("the poison schema is missing or valid: the test would not notice a whole-document Validate")
 	}
 
-	s1 := g.sets[1]
+	s1 := g.Sets[1]
 	for _, tc := range []struct {
 		name string
 		sel  spec.Selector
 		want int
 	}{
 		{"operationId", spec.Selector{OperationIDs: []string{disconnectID}}, 1},
-		{"tag", spec.Selector{Tags: []string{s1.tag()}}, 8}, // list, create, get, update, delete, $count, 2 actions
+		{"tag", spec.Selector{Tags: []string{s1.Tag()}}, 8}, // list, create, get, update, delete, $count, 2 actions
 		{"path glob", spec.Selector{Paths: []string{"/deviceManagement/*/{*}/disconnect"}}, 1},
-		{"path glob across sets", spec.Selector{Paths: []string{"/" + s1.root + "/*/{*}/" + s1.actions[0].name}}, countAction(g, s1.root, s1.actions[0].name)},
+		{"path glob across sets", spec.Selector{Paths: []string{"/" + s1.Root + "/*/{*}/" + s1.Actions[0].Name}}, countAction(g, s1.Root, s1.Actions[0].Name)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
@@ -80,11 +84,11 @@ func TestSelectFromLargeDescription(t *testing.T) {
 	}
 }
 
-func countAction(g *graphGen, root, action string) int {
+func countAction(g *graphgen.Graph, root, action string) int {
 	n := 0
-	for _, s := range g.sets {
-		for _, a := range s.actions {
-			if s.root == root && a.name == action {
+	for _, s := range g.Sets {
+		for _, a := range s.Actions {
+			if s.Root == root && a.Name == action {
 				n++
 			}
 		}
@@ -96,8 +100,11 @@ func countAction(g *graphGen, root, action string) int {
 // the permissions file, and selecting one operation. go test -run '^$' -bench LoadAndSelect -benchtime 3x ./permissions
 func BenchmarkLoadAndSelect(b *testing.B) {
 	for _, paths := range []int{1000, 5000} {
-		g := newGraphGen(paths)
-		openapiFile, permsFile := g.write(b, b.TempDir())
+		g := graphgen.New(paths)
+		openapiFile, permsFile, err := g.Write(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
 		info, _ := os.Stat(openapiFile)
 		b.Run(fmt.Sprintf("paths=%d", paths), func(b *testing.B) {
 			b.ReportAllocs()
@@ -115,7 +122,7 @@ func BenchmarkLoadAndSelect(b *testing.B) {
 				}
 				load += time.Since(start)
 				start = time.Now()
-				if _, err := d.Contracts(b.Context(), spec.Options{Select: spec.Selector{Tags: []string{g.sets[1].tag()}}, Permissions: o}); err != nil {
+				if _, err := d.Contracts(b.Context(), spec.Options{Select: spec.Selector{Tags: []string{g.Sets[1].Tag()}}, Permissions: o}); err != nil {
 					b.Fatal(err)
 				}
 				sel += time.Since(start)
