@@ -46,7 +46,7 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=2m
 
-## bench: speed and memory figures (see bench/RESULTS.md); never asserted in tests. About 15 minutes
+## bench: speed and memory figures (see bench/RESULTS.md); never asserted in tests. About 10 minutes
 ## on 2 cores (the 5,000-action runs); GRAPHCONFORM_BENCH_SCALE=100,1000 trims the scale sizes.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./bench/...
