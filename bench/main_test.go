@@ -41,7 +41,11 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(envChild); mode != "" {
 		os.Exit(runChild(mode))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if ginkgoBin != "" { // built by BenchmarkParallel in a directory of its own
+		_ = os.RemoveAll(filepath.Dir(ginkgoBin))
+	}
+	os.Exit(code)
 }
 
 // phases is what a child measured, in seconds, plus counts.
