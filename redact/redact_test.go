@@ -33,3 +33,28 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("nil redactor leaked: %q", got)
 	}
 }
+
+func TestFastPathKeepsEveryMask(t *testing.T) {
+	r := New()
+	for _, in := range []string{
+		"AUTHORIZATION: Bearer abcdefghijklmnopqrstuvwxyz",
+		"authorization=basic dXNlcjpwYXNzd29yZA==",
+		"BeArEr abcdefghijklmnopqrstuvwxyz0123",
+		"x eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln y",
+	} {
+		if got := r.String(in); got == in || !strings.Contains(got, Mask) {
+			t.Errorf("String(%q) = %q: not masked", in, got)
+		}
+	}
+	if got := r.String("Content-Type: application/json"); got != "Content-Type: application/json" {
+		t.Errorf("plain text changed: %q", got)
+	}
+}
+
+func BenchmarkStringPlain(b *testing.B) {
+	r := New("a-registered-secret-token")
+	s := "Content-Type: application/json\nRequest-Id: 6f1c2d3e-0000-4000-8000-000000000000\nDate: Mon, 23 Nov 2026 05:03:45 GMT"
+	for b.Loop() {
+		_ = r.String(s)
+	}
+}
