@@ -47,6 +47,7 @@ type junitCase struct {
 	Time       string          `xml:"time,attr"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Failure    *junitMessage   `xml:"failure"`
+	Error      *junitMessage   `xml:"error"`
 	Skipped    *junitMessage   `xml:"skipped"`
 	SystemOut  *junitText      `xml:"system-out"`
 }
@@ -137,6 +138,11 @@ func WriteJUnit(w io.Writer, r Run) error {
 		}
 		s.Cases = append(s.Cases, c)
 	}
+	if r.Error != "" {
+		s.Cases = append(s.Cases, junitCase{Classname: "gate", Name: "graphconform setup",
+			Error: &junitMessage{Message: r.Error, Type: "setup", Text: r.Error}})
+		s.Errors++
+	}
 	if a.Summary.BlockingFailures == 0 && !a.Summary.Passed() {
 		// Nothing was verified: no requirement failed, yet the run must not read as green in CI.
 		s.Cases = append(s.Cases, junitCase{Classname: "gate", Name: "graphconform gate",
@@ -150,7 +156,7 @@ func WriteJUnit(w io.Writer, r Run) error {
 		total = specTime
 	}
 	s.Time = seconds(total)
-	doc := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Skipped: s.Skipped, Time: s.Time,
+	doc := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped, Time: s.Time,
 		Suites: []junitSuite{s}}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {

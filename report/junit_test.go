@@ -216,3 +216,23 @@ func TestJUnitControlCharacters(t *testing.T) {
 	}
 	decodeJUnit(t, r)
 }
+
+// TestRunErrorIsAJUnitError: a run that could not judge its target still writes junit.xml, with the
+// reason as an <error> CI systems show, and the gate failing.
+func TestRunErrorIsAJUnitError(t *testing.T) {
+	r := fixture()
+	r.Verdicts = nil
+	r.Error = "target http://127.0.0.1:1/v1.0 is unreachable: connection refused"
+	doc, raw := decodeJUnit(t, r)
+	s := doc.Suites[0]
+	if s.Errors != 1 || doc.Errors != 1 || s.Failures != 1 {
+		t.Errorf("errors %d (root %d), failures %d; want 1, 1, 1", s.Errors, doc.Errors, s.Failures)
+	}
+	if !strings.Contains(raw, `<error message="target http://127.0.0.1:1/v1.0 is unreachable: connection refused" type="setup">`) {
+		t.Errorf("no setup error case in:\n%s", raw)
+	}
+	merged, err := Merge(r, fixture())
+	if err != nil || merged.Error != r.Error {
+		t.Errorf("merge lost the error: %q %v", merged.Error, err)
+	}
+}

@@ -32,6 +32,9 @@ type Run struct {
 	Start       time.Time         `json:"start"`
 	End         time.Time         `json:"end"`
 	Verdicts    []verdict.Verdict `json:"verdicts"`
+	// Error says why the run could not judge the target at all (e.g. it was unreachable): a report is
+	// still written, so a CI job that uploads junit.xml shows the reason instead of a missing file.
+	Error string `json:"error,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -68,7 +71,7 @@ func Merge(runs ...Run) (Run, error) {
 	}
 
 	out := first
-	out.Verdicts = nil
+	out.Verdicts, out.Error = nil, ""
 	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
 	type key struct{ id, kase, op, persona string }
@@ -85,6 +88,9 @@ func Merge(runs ...Run) (Run, error) {
 		}
 		if r.End.After(out.End) {
 			out.End = r.End
+		}
+		if r.Error != "" { // a shard that could not judge its target keeps the merged run from passing
+			out.Error = strings.TrimPrefix(out.Error+"; "+r.Error, "; ")
 		}
 		for _, v := range r.Verdicts {
 			k := key{string(v.Requirement.ID), v.Case, v.Operation, v.Persona}

@@ -15,6 +15,7 @@ import (
 	"github.com/graphconform/graphconform/config"
 	"github.com/graphconform/graphconform/exchange"
 	"github.com/graphconform/graphconform/permissions"
+	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -82,7 +83,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.BaseURL != "" {
 		if err := reachable(ctx, p); err != nil {
-			return fail(stderr, exitConfig, "%s", p.Redactor.String(err.Error()))
+			msg := p.Redactor.String(err.Error())
+			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
 	}
 	return runSuite(p, f, stdout, stderr)
@@ -172,4 +174,20 @@ func reachable(ctx context.Context, p *conformance.Prepared) error {
 func isLoopbackURL(base string) bool {
 	u, err := url.Parse(base)
 	return err == nil && conformance.IsLoopbackHost(u.Hostname())
+}
+
+// unjudgedReports writes the reports of a run that could not judge its target, so that a CI job
+// uploading junit.xml shows the reason (an <error> case) instead of a missing file. It returns ""
+// or the reason the reports could not be written, to append to the one-line error.
+func unjudgedReports(p *conformance.Prepared, reason string) string {
+	if p.Config.ReportDir == "" {
+		return ""
+	}
+	now := time.Now()
+	run := p.ReportRun(now, now, nil)
+	run.Error = reason
+	if err := report.WriteAll(p.Config.ReportDir, run); err != nil {
+		return "; writing the reports: " + p.Redactor.String(err.Error())
+	}
+	return ""
 }

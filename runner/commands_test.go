@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -128,11 +130,17 @@ func TestRunUnreachableTarget(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there any more: connection refused
 	cfg := writeFile(t, "c.yaml", "target:\n  baseURL: http://"+addr+"/v1.0\npersonas:\n  - {name: admin, account: work, permissions: [DeviceManagementServiceConfig.ReadWrite.All], mint: true}\n")
-	r := inProcess("run", "--config", cfg)
+	reports := t.TempDir()
+	r := inProcess("run", "--config", cfg, "--report-dir", reports)
 	if r.code != exitConfig {
 		t.Fatalf("exit %d: %s", r.code, r)
 	}
 	oneLine(t, r, "graphconform: target http://"+addr+"/v1.0 is unreachable: GET http://"+addr+"/v1.0: cannot connect")
+	// CI still gets a junit.xml: the reason as an <error>, the gate failing.
+	junit, err := os.ReadFile(filepath.Join(reports, "junit.xml"))
+	if err != nil || !strings.Contains(string(junit), `type="setup"`) || !strings.Contains(string(junit), "is unreachable") {
+		t.Errorf("junit.xml of an unreachable target: %v\n%s", err, junit)
+	}
 	if r.took > 6e9 {
 		t.Errorf("took %s", r.took)
 	}
