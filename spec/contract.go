@@ -249,4 +249,3 @@ func success(op *openapi3.Operation) (int, bool, error) {
 	}
 	return best, len(bestResp.Content) > 0, nil
 }
-
