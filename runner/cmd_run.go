@@ -27,10 +27,10 @@ func init() {
 type runFlags struct {
 	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard string
 	specs                                                                            listFlag
-	strict, dryRun, verbose                                                          bool
+	strict, dryRun, verbose, shareEntities                                           bool
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -44,6 +44,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.partnerID, "partner-id", "", "existing remoteAssistancePartner id (overrides target.partnerId)")
 	fs.Var(&f.specs, "spec", "OpenAPI description file (repeatable; default: the shipped description)")
 	fs.StringVar(&f.permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions")
+	fs.BoolVar(&f.shareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation (surveys of large descriptions; see docs/scale.md)")
 	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
@@ -99,6 +100,7 @@ func (f runFlags) runConfig() (conformance.Config, error) {
 		return cfg, fmt.Errorf("--%v", err)
 	}
 	cfg.Shard = shard
+	cfg.ShareEntities = f.shareEntities
 	if f.permissions != "" {
 		o, err := permissions.LoadFile(f.permissions)
 		if err != nil {

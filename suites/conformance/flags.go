@@ -7,16 +7,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/graphconform/graphconform/permissions"
 )
 
 // Flags are the suite's command-line flags for `ginkgo run ./suites/... -- --base-url=...` and
 // `go test ./suites/... -args ...`. Each has an environment variable, so CI can configure the suite
 // without touching the command line; a flag wins over its variable. Names avoid go test's own flags.
 type Flags struct {
-	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile, Shard string
-	Strict, ShareEntities                                                     bool
-	Timeout                                                                   time.Duration
-	fs                                                                        *flag.FlagSet
+	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile, Shard, Permissions string
+	Strict, ShareEntities                                                                  bool
+	Timeout                                                                                time.Duration
+	fs                                                                                     *flag.FlagSet
 }
 
 // Environment variables read by Flags.
@@ -31,6 +33,7 @@ const (
 	EnvConfig    = "GRAPHCONFORM_CONFIG"
 	EnvShard     = "GRAPHCONFORM_SHARD"
 	EnvShare     = "GRAPHCONFORM_SHARE_ENTITIES"
+	EnvPerms     = "GRAPHCONFORM_PERMISSIONS"
 )
 
 // BindFlags registers the flags on fs.
@@ -43,6 +46,7 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.ReportDir, "report-dir", "", "write report.json, junit.xml and report.html here ["+EnvReportDir+"]")
 	fs.StringVar(&f.PartnerID, "partner-id", "", "existing remoteAssistancePartner id (default: create one per spec) ["+EnvPartnerID+"]")
 	fs.StringVar(&f.Mutant, "mutant", "", "serve this mutant of the embedded mock instead of the reference ["+EnvMutant+"]")
+	fs.StringVar(&f.Permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations without x-ms-permissions ["+EnvPerms+"]")
 	fs.StringVar(&f.Shard, "shard", "", "run only shard i of n of the cases, e.g. 2/3 (graphconform merge joins the reports) ["+EnvShard+"]")
 	fs.BoolVar(&f.ShareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation ["+EnvShare+"]")
 	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
@@ -69,6 +73,13 @@ func (f *Flags) Config() (Config, error) {
 		ReportDir: pick("report-dir", f.ReportDir, EnvReportDir),
 		PartnerID: pick("partner-id", f.PartnerID, EnvPartnerID),
 		Mutant:    pick("mutant", f.Mutant, EnvMutant),
+	}
+	if pf := pick("permissions", f.Permissions, EnvPerms); pf != "" {
+		o, err := permissions.LoadFile(pf)
+		if err != nil {
+			return cfg, fmt.Errorf("--permissions: %w", err)
+		}
+		cfg.Permissions = o
 	}
 	if set["request-timeout"] { // otherwise the config's target.timeout (or the client default) applies
 		cfg.Timeout = f.Timeout
