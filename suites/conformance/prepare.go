@@ -155,7 +155,7 @@ func (p *Prepared) target() error {
 	personas := cfg.Personas
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	if base == "" {
-		srv, minted, err := startEmbedded(cfg)
+		srv, minted, err := startEmbedded(cfg, p.mockRevision())
 		if err != nil {
 			return err
 		}
@@ -179,8 +179,8 @@ func (p *Prepared) target() error {
 }
 
 // startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas.
-func startEmbedded(cfg Config) (*mock.Server, persona.Set, error) {
-	opts := mock.Options{Revision: cfg.Revision}
+func startEmbedded(cfg Config, revision string) (*mock.Server, persona.Set, error) {
+	opts := mock.Options{Revision: revision}
 	handler, err := embeddedHandler(cfg.Mutant, opts)
 	if err != nil {
 		return nil, nil, err
@@ -199,6 +199,20 @@ func startEmbedded(cfg Config) (*mock.Server, persona.Set, error) {
 
 // ErrMutationNotAllowed: a remote target has not opted in to state-changing requests.
 var ErrMutationNotAllowed = errors.New("target.allowMutation")
+
+// mockRevision is the revision the embedded mock serves: the one asked for, or else the one the
+// contracts resolved to (a description whose only revision is pre-2021 is judged at pre-2021, so the
+// reference must serve pre-2021 too), when the mock knows it.
+func (p *Prepared) mockRevision() string {
+	if p.Config.Revision != "" || len(p.Operations) == 0 {
+		return p.Config.Revision
+	}
+	switch rev := p.Operations[0].Permissions.Revision; rev {
+	case mock.RevisionCurrent, mock.RevisionPre2021:
+		return rev
+	}
+	return ""
+}
 
 // checkBaseURL refuses URLs that are not http(s), and state-changing runs against a remote target
 // that has not opted in: disconnect removes a live TeamViewer connector.
