@@ -85,24 +85,29 @@ func FuzzLoad(f *testing.F) {
 	f.Add(DefaultBytes(), "nope")
 
 	f.Fuzz(func(t *testing.T, data []byte, revision string) {
-		// Load and Contracts run on another goroutine so that a hang is reported (with every goroutine's
-		// stack) instead of silently stalling the fuzzer. A panic there still crashes the worker, which
-		// the fuzzer records as a failure.
-		done := make(chan error, 1)
-		go func() { done <- fuzzOne(data, revision) }()
-		timer := time.NewTimer(fuzzDeadline)
-		defer timer.Stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-timer.C:
-			buf := make([]byte, 1<<20)
-			n := runtime.Stack(buf, true)
-			t.Fatalf("Load + Contracts did not finish within %v on a %d-byte input:\n%s", fuzzDeadline, len(data), buf[:n])
-		}
+		fuzzWatched(t, data, revision)
 	})
+}
+
+// fuzzWatched runs Load and Contracts on another goroutine so that a hang is reported (with every
+// goroutine's stack) instead of silently stalling the fuzzer. A panic there still crashes the
+// worker, which the fuzzer records as a failure.
+func fuzzWatched(t *testing.T, data []byte, revision string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- fuzzOne(data, revision) }()
+	timer := time.NewTimer(fuzzDeadline)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-timer.C:
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		t.Fatalf("Load + Contracts did not finish within %v on a %d-byte input:\n%s", fuzzDeadline, len(data), buf[:n])
+	}
 }
 
 // fuzzDeadline bounds one input. The largest seed (Microsoft's remoteAssistancePartners slice) takes
@@ -187,17 +192,6 @@ paths:
       responses: {'204': {description: ok}}
       x-ms-docs-operation-type: action
       x-ms-permissions: ` + value + "\n")
-		done := make(chan error, 1)
-		go func() { done <- fuzzOne(doc, revision) }()
-		timer := time.NewTimer(fuzzDeadline)
-		defer timer.Stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-timer.C:
-			t.Fatalf("Load + Contracts did not finish within %v", fuzzDeadline)
-		}
+		fuzzWatched(t, doc, revision)
 	})
 }
