@@ -83,22 +83,34 @@ func New(o Options) *Client {
 	if o.Retry != nil {
 		retry = *o.Retry
 	}
+	c := &Client{TLS: o.TLS, Redactor: o.Redactor, MaxBody: o.MaxBody, Timeout: o.Timeout, Retry: retry}
 	dialer := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            dialer.DialContext,
-		TLSClientConfig:        o.TLS,
+		Proxy: http.ProxyFromEnvironment,
+		// Connections are kept alive, so every byte a target sends passes maskConn first (see there).
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return newMaskConn(conn, c.Redactor.SecretBytes), nil
+		},
+		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := c.dialTLS(ctx, dialer, addr)
+			if err != nil {
+				return nil, err
+			}
+			return newMaskConn(conn, c.Redactor.SecretBytes), nil
+		},
 		TLSHandshakeTimeout:    o.Timeout,
 		ResponseHeaderTimeout:  o.Timeout,
 		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        30 * time.Second,
 		MaxResponseHeaderBytes: 1 << 20,
 	}
-	return &Client{
-		HTTP: &http.Client{Transport: tr, Timeout: o.Timeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		TLS: o.TLS, Redactor: o.Redactor, MaxBody: o.MaxBody, Timeout: o.Timeout, Retry: retry,
-	}
+	c.HTTP = &http.Client{Transport: tr, Timeout: o.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return c
 }
 
 // Do sends the request, waiting out 429/503 answers that carry Retry-After within the retry policy.
@@ -133,10 +145,11 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 	if r.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "graphconform")
 	}
-	// One connection per exchange: whatever a target sends after an answer (a 204's stray body) can
-	// neither be read as the start of the next answer nor be logged, unredacted, by net/http's
-	// idle-connection reader ("Unsolicited response received on idle HTTP channel").
-	req.Close = true
+	if c.viaTunnel(req) {
+		// Through a CONNECT proxy the transport wraps TLS around our connection itself, so
+		// maskConn would see only ciphertext: one connection per exchange instead.
+		req.Close = true
+	}
 	hr, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, c.describe(r, err)
@@ -149,6 +162,19 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 		return out, c.describe(r, fmt.Errorf("reading the body of a %d answer: %w", hr.StatusCode, err))
 	}
 	return out, nil
+}
+
+// viaTunnel reports whether req goes to an https target through a proxy.
+func (c *Client) viaTunnel(req *http.Request) bool {
+	if req.URL.Scheme != "https" {
+		return false
+	}
+	tr, ok := c.HTTP.Transport.(*http.Transport)
+	if !ok || tr.Proxy == nil {
+		return false // a dry run's recorder, or no proxy configured
+	}
+	proxy, err := tr.Proxy(req)
+	return err != nil || proxy != nil
 }
 
 // readBounded keeps the first max bytes and counts the rest.
@@ -220,9 +246,9 @@ func (c *Client) Record(r Request, resp *Response, err error) verdict.Exchange {
 	}
 	if resp != nil {
 		ex.Status = resp.Status
-		ex.Header = c.Redactor.String(HeaderBlock(resp.Header))
+		ex.Header = unmask(c.Redactor.String(HeaderBlock(resp.Header)))
 		ex.BodyBytes = resp.BodyBytes
-		ex.Body = Excerpt(c.Redactor.Bytes(resp.Body), 2048)
+		ex.Body = Excerpt(unmask(c.Redactor.Bytes(resp.Body)), 2048)
 		if resp.Truncated {
 			ex.Body += fmt.Sprintf("\n… (%d bytes in all)", resp.BodyBytes)
 		}

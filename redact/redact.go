@@ -25,6 +25,9 @@ var (
 type Redactor struct {
 	mu      sync.RWMutex
 	secrets []string // longest first, so a secret containing another is masked whole
+	// raw holds the same secrets as bytes for stream masking (exchange); replaced, never mutated,
+	// so a caller may keep the slice it got.
+	raw [][]byte
 }
 
 // New returns a redactor that knows the given secrets.
@@ -39,12 +42,31 @@ func New(secrets ...string) *Redactor {
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	all := append([]string(nil), r.secrets...)
 	for _, s := range secrets {
-		if len(s) >= 8 {
-			r.secrets = append(r.secrets, s)
+		if len(s) >= MinSecret {
+			all = append(all, s)
 		}
 	}
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	sort.Slice(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
+	raw := make([][]byte, len(all))
+	for i, s := range all {
+		raw[i] = []byte(s)
+	}
+	r.secrets, r.raw = all, raw
+}
+
+// MinSecret is the length below which a string is not taken as a secret.
+const MinSecret = 8
+
+// SecretBytes returns the known secrets, longest first. The slice is never modified afterwards.
+func (r *Redactor) SecretBytes() [][]byte {
+	if r == nil {
+		return nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.raw
 }
 
 // String returns s with every known secret and every credential-shaped substring masked.

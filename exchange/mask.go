@@ -1,0 +1,228 @@
+package exchange
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/graphconform/graphconform/redact"
+)
+
+// maskConn masks every known secret in what a target sends, at equal length, before net/http reads
+// it. It is what makes keep-alive connections safe: on an idle connection Go's transport logs any
+// bytes a target sends ("Unsolicited response received on idle HTTP channel starting with ...") to
+// the process's standard logger, out of reach of our redaction. A target that echoes our token
+// after an answer would otherwise print it into the CI log. Equal length keeps Content-Length true.
+//
+// A secret may arrive split across reads, so a tail that could begin one is held back until the
+// next read completes it or rules it out. If nothing more comes within flushAfter the tail is
+// released (an answer may legitimately end in "e", the first byte of every JWT), masked if it
+// already holds minMasked bytes of a secret; the released bytes stay as context, so the rest of a
+// secret arriving later is masked too.
+type maskConn struct {
+	net.Conn
+	secrets func() [][]byte
+	// window is the context (released bytes, at most maxLen-1 of them) followed by pending bytes,
+	// as received: a secret's continuation is recognised against the original bytes.
+	window []byte
+	// hide marks the bytes of window that are handed out as maskByte.
+	hide     []bool
+	released int // window[:released] is context, already handed out
+	ready    int // window[released:ready] may be handed out; window[ready:] is held back
+	err      error
+	scratch  []byte
+	// status collects the start of an answer's status line (sniffing: a request was written).
+	status   []byte
+	sniffing atomic.Bool
+	retired  atomic.Bool
+}
+
+// flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
+const flushAfter = 50 * time.Millisecond
+
+// minMasked is the shortest secret prefix masked on its own: shorter ones ("e", "eyJ") occur in
+// ordinary answers and reveal nothing.
+const minMasked = redact.MinSecret
+
+// maskByte replaces secret bytes.
+const maskByte = '*'
+
+func newMaskConn(c net.Conn, secrets func() [][]byte) *maskConn {
+	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096)}
+}
+
+// errRetired refuses a request on a connection whose last answer was bodyless. The transport
+// counts it as "nothing written" and retries the request on a new connection.
+var errRetired = errors.New("connection retired after a bodyless answer")
+
+// Write marks the start of an exchange: the next bytes read begin its answer.
+func (m *maskConn) Write(p []byte) (int, error) {
+	if m.retired.Load() {
+		return 0, errRetired
+	}
+	m.sniffing.Store(true)
+	return m.Conn.Write(p)
+}
+
+// sniff retires the connection when an answer is a 204 or 304. Those have no body by definition,
+// so whatever a target sends after their header block (a 204 with a body is a classic) would
+// otherwise be read as the answer to the next exchange on the connection. Retiring before the
+// transport sees the answer leaves no window in which another request could take the connection.
+func (m *maskConn) sniff(b []byte) {
+	const n = len("HTTP/1.1 204")
+	m.status = append(m.status, b[:min(len(b), n-len(m.status))]...)
+	if len(m.status) < n {
+		return
+	}
+	if bytes.HasPrefix(m.status, []byte("HTTP/1.")) && m.status[8] == ' ' &&
+		(bytes.HasSuffix(m.status, []byte(" 204")) || bytes.HasSuffix(m.status, []byte(" 304"))) {
+		m.retired.Store(true)
+	}
+	m.status = m.status[:0]
+	m.sniffing.Store(false)
+}
+
+func (m *maskConn) Read(p []byte) (int, error) {
+	for m.ready == m.released {
+		if m.err != nil {
+			return 0, m.err
+		}
+		if m.retired.Load() {
+			return 0, io.EOF
+		}
+		m.fill()
+	}
+	n := copy(p, m.window[m.released:m.ready])
+	for i, h := range m.hide[m.released : m.released+n] {
+		if h {
+			p[i] = maskByte
+		}
+	}
+	m.released += n
+	m.trim()
+	return n, nil
+}
+
+// fill reads once from the connection and decides what may be handed out.
+func (m *maskConn) fill() {
+	holding := len(m.window) > m.ready
+	if holding {
+		_ = m.Conn.SetReadDeadline(time.Now().Add(flushAfter))
+	}
+	n, err := m.Conn.Read(m.scratch)
+	waited := false
+	if holding {
+		_ = m.Conn.SetReadDeadline(time.Time{})
+		if isTimeout(err) { // our own deadline, not the target's failure
+			waited, err = true, nil
+		}
+	}
+	if n > 0 && m.sniffing.Load() {
+		m.sniff(m.scratch[:n])
+	}
+	m.window = append(m.window, m.scratch[:n]...)
+	old := len(m.hide)
+	m.hide = slices.Grow(m.hide, n)[:old+n]
+	clear(m.hide[old:])
+	secrets := m.secrets()
+	mask(m.window, m.hide, m.released, secrets)
+	start, held := heldFrom(m.window, secrets)
+	switch {
+	case err != nil:
+		m.ready, m.err = len(m.window), err
+	case waited && n == 0:
+		// Nothing more came: the held tail ends an answer. Release it, masked if it is a
+		// recognisable piece of a secret.
+		if held && len(m.window)-start >= minMasked {
+			setAll(m.hide[max(start, m.released):])
+		}
+		m.ready = len(m.window)
+	case held:
+		m.ready = max(start, m.released)
+	default:
+		m.ready = len(m.window)
+	}
+}
+
+// trim drops context beyond what a secret spanning it could still need.
+func (m *maskConn) trim() {
+	keep := maxLen(m.secrets()) - 1
+	if drop := m.released - max(keep, 0); drop > 0 {
+		m.window = append(m.window[:0], m.window[drop:]...)
+		m.hide = append(m.hide[:0], m.hide[drop:]...)
+		m.released -= drop
+		m.ready -= drop
+	}
+}
+
+// mask marks every occurrence of a secret in w, except bytes before from (already handed out).
+func mask(w []byte, hide []bool, from int, secrets [][]byte) {
+	for _, s := range secrets {
+		for off := 0; off < len(w); {
+			i := bytes.Index(w[off:], s)
+			if i < 0 {
+				break
+			}
+			start := off + i
+			if end := start + len(s); end > from { // else: handed out, masked, already
+				setAll(hide[max(start, from):end])
+			}
+			off = start + len(s)
+		}
+	}
+}
+
+// heldFrom returns where the longest tail of w that is a proper prefix of a secret starts.
+func heldFrom(w []byte, secrets [][]byte) (int, bool) {
+	best, found := len(w), false
+	for _, s := range secrets {
+		lo := max(len(w)-len(s)+1, 0)
+		for i := lo; i < best; i++ {
+			if w[i] == s[0] && bytes.HasPrefix(s, w[i:]) {
+				best, found = i, true
+				break
+			}
+		}
+	}
+	return best, found
+}
+
+func setAll(b []bool) {
+	for i := range b {
+		b[i] = true
+	}
+}
+
+func maxLen(secrets [][]byte) int {
+	n := 0
+	for _, s := range secrets {
+		n = max(n, len(s))
+	}
+	return n
+}
+
+// maskRun is the shortest run of maskByte that maskConn can have written.
+var maskRun = strings.Repeat(string(maskByte), minMasked)
+
+// unmask shows what maskConn hid the way every other report line shows a secret: as redact.Mask.
+// A run of asterisks a target really sent is shown so too; in a report that costs nothing.
+func unmask(s string) string {
+	i := strings.Index(s, maskRun)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		b.WriteString(s[:i])
+		b.WriteString(redact.Mask)
+		s = strings.TrimLeft(s[i:], string(maskByte))
+		i = strings.Index(s, maskRun)
+	}
+	b.WriteString(s)
+	return b.String()
+}
