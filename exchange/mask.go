@@ -36,8 +36,8 @@ type maskConn struct {
 	ready    int // window[released:ready] may be handed out; window[ready:] is held back
 	err      error
 	scratch  []byte
-	// status collects the start of an answer's status line (sniffing: a request was written).
-	status   []byte
+	// head collects the start of an answer (sniffing: a request was written).
+	head     []byte
 	sniffing atomic.Bool
 	retired  atomic.Bool
 }
@@ -69,22 +69,56 @@ func (m *maskConn) Write(p []byte) (int, error) {
 	return m.Conn.Write(p)
 }
 
-// sniff retires the connection when an answer is a 204 or 304. Those have no body by definition,
-// so whatever a target sends after their header block (a 204 with a body is a classic) would
-// otherwise be read as the answer to the next exchange on the connection. Retiring before the
-// transport sees the answer leaves no window in which another request could take the connection.
+// sniff retires the connection after a 204 or 304 (bodyless by definition) that announces a body
+// (Content-Length other than 0, Transfer-Encoding) or has bytes after its header block: the classic
+// "204 with a body". The transport would read a late part of that body as the next exchange's
+// answer. Retiring before the transport sees the answer leaves no window in which another request
+// could take the connection. A bodyless answer that announces nothing keeps its connection: bytes a
+// target sends later, unannounced, arrive on an idle connection, which the transport then closes.
 func (m *maskConn) sniff(b []byte) {
-	const n = len("HTTP/1.1 204")
-	m.status = append(m.status, b[:min(len(b), n-len(m.status))]...)
-	if len(m.status) < n {
+	m.head = append(m.head, b[:min(len(b), headLimit-len(m.head))]...)
+	const statusLen = len("HTTP/1.1 204")
+	if len(m.head) < statusLen {
 		return
 	}
-	if bytes.HasPrefix(m.status, []byte("HTTP/1.")) && m.status[8] == ' ' &&
-		(bytes.HasSuffix(m.status, []byte(" 204")) || bytes.HasSuffix(m.status, []byte(" 304"))) {
+	if !bodyless(m.head[:statusLen]) {
+		m.stopSniffing()
+		return
+	}
+	end := bytes.Index(m.head, []byte("\r\n\r\n"))
+	switch {
+	case end < 0 && len(m.head) < headLimit:
+		return // the header block is still coming
+	case end < 0 || end+4 < len(m.head) || announcesBody(m.head[:end]):
 		m.retired.Store(true)
 	}
-	m.status = m.status[:0]
+	m.stopSniffing()
+}
+
+// headLimit bounds what sniff keeps of an answer's head; a longer one retires its connection.
+const headLimit = 16 << 10
+
+func (m *maskConn) stopSniffing() {
+	m.head = m.head[:0]
 	m.sniffing.Store(false)
+}
+
+func bodyless(status []byte) bool {
+	return bytes.HasPrefix(status, []byte("HTTP/1.")) && status[8] == ' ' &&
+		(bytes.HasSuffix(status, []byte(" 204")) || bytes.HasSuffix(status, []byte(" 304")))
+}
+
+// announcesBody reports whether a header block declares a body.
+func announcesBody(head []byte) bool {
+	for _, line := range bytes.Split(head, []byte("\r\n"))[1:] {
+		name, value, _ := bytes.Cut(line, []byte(":"))
+		name, value = bytes.TrimSpace(name), bytes.TrimSpace(value)
+		if bytes.EqualFold(name, []byte("Transfer-Encoding")) ||
+			(bytes.EqualFold(name, []byte("Content-Length")) && string(value) != "0") {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *maskConn) Read(p []byte) (int, error) {

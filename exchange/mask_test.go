@@ -119,29 +119,43 @@ func TestKeepAlive(t *testing.T) {
 	}
 }
 
-// TestBodylessAnswerRetiresTheConnection: bytes a target sends after a 204's header block are not
-// read as the next exchange's answer.
+// TestBodylessAnswerRetiresTheConnection: a 204 that announces a body retires its connection, so a
+// body arriving late is not read as the next exchange's answer; a clean 204 keeps its connection.
 func TestBodylessAnswerRetiresTheConnection(t *testing.T) {
 	t.Parallel()
-	srv := faults.Raw(t, func(c net.Conn) {
-		for head := faults.ReadHead(c); len(head) > 0; {
-			io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-			head = faults.ReadHead(c) // the next request, if the client reused the connection
-			// the 204's "body", late: on a reused connection it would be the next answer
-			if _, err := io.WriteString(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\n\r\n"); err != nil {
-				return
+	for _, tc := range []struct {
+		head  string
+		late  bool // the announced body follows once the next request is in
+		conns int64
+	}{
+		{"HTTP/1.1 204 No Content\r\nContent-Length: 48\r\n\r\n", true, 4},
+		{"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", true, 4},
+		{"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", false, 1},
+		{"HTTP/1.1 204 No Content\r\n\r\n", false, 1},
+	} {
+		srv := faults.Raw(t, func(c net.Conn) {
+			for head := faults.ReadHead(c); len(head) > 0; {
+				io.WriteString(c, tc.head)
+				head = faults.ReadHead(c) // the next request, if the client reused the connection
+				if !tc.late {
+					continue
+				}
+				// the announced body, late: on a reused connection it would be the next answer
+				if _, err := io.WriteString(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\n\r\n"); err != nil {
+					return
+				}
+			}
+		})
+		c := client(3*time.Second, nil)
+		for i := 0; i < 4; i++ {
+			resp, err := c.Do(t.Context(), post(srv.URL))
+			if err != nil || resp.Status != 204 {
+				t.Fatalf("%q, exchange %d: %v %+v", tc.head, i, err, resp)
 			}
 		}
-	})
-	c := client(3*time.Second, nil)
-	for i := 0; i < 4; i++ {
-		resp, err := c.Do(t.Context(), post(srv.URL))
-		if err != nil || resp.Status != 204 {
-			t.Fatalf("exchange %d: %v %+v", i, err, resp)
+		if n := srv.Accepted(); n != tc.conns {
+			t.Errorf("%q: 4 exchanges used %d connections, want %d", tc.head, n, tc.conns)
 		}
-	}
-	if n := srv.Accepted(); n != 4 {
-		t.Errorf("4 exchanges answered 204 used %d connections, want 4", n)
 	}
 }
 
