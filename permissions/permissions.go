@@ -8,6 +8,8 @@
 package permissions
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -33,6 +35,8 @@ type Overlay struct {
 	Revision string
 	// index: normalized path → upper-case method → grants, in file order.
 	index map[string]map[string][]entry
+	// digest is the sha256 of the file's bytes (set by Parse): the index is a function of them.
+	digest string
 }
 
 var _ spec.PermissionSource = (*Overlay)(nil)
@@ -83,7 +87,9 @@ func Parse(name string, data []byte) (*Overlay, error) {
 	if len(f.Permissions) == 0 {
 		return nil, fmt.Errorf("permissions file %s: no \"permissions\" object, or it is empty", name)
 	}
-	o := &Overlay{Name: name, Revision: DefaultRevision, index: map[string]map[string][]entry{}}
+	sum := sha256.Sum256(data)
+	o := &Overlay{Name: name, Revision: DefaultRevision, index: map[string]map[string][]entry{},
+		digest: hex.EncodeToString(sum[:])}
 	// Sorted permission names: the index (and so every contract) must not depend on map order.
 	for _, perm := range slices.Sorted(maps.Keys(f.Permissions)) {
 		for i, ps := range f.Permissions[perm].PathSets {
@@ -104,6 +110,18 @@ func Parse(name string, data []byte) (*Overlay, error) {
 		return nil, fmt.Errorf("permissions file %s: no pathSet lists a path", name)
 	}
 	return o, nil
+}
+
+var _ spec.Fingerprinter = (*Overlay)(nil)
+
+// Fingerprint implements spec.Fingerprinter, so that contracts built with the overlay can be cached
+// (spec.LoadContracts): the file's digest, plus Name and Revision, which change the answers too.
+// "" (never cache) for an overlay not made by Parse.
+func (o *Overlay) Fingerprint() string {
+	if o == nil || o.digest == "" {
+		return ""
+	}
+	return fmt.Sprintf("sha256:%s name:%q revision:%q", o.digest, o.Name, o.Revision)
 }
 
 func (o *Overlay) add(perm string, schemeKeys, methods []string, paths map[string]json.RawMessage) error {

@@ -1,6 +1,7 @@
 package permissions
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -221,4 +222,39 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The fingerprint keys the contract cache (spec.LoadContracts): it must change with anything that
+// changes an answer (the bytes, Name, Revision), and be empty for an overlay Parse did not make.
+func TestFingerprint(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", currentFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(name string, data []byte) *Overlay {
+		o, err := Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	a, same := parse(currentFile, data), load(t, currentFile)
+	if a.Fingerprint() == "" || a.Fingerprint() != same.Fingerprint() {
+		t.Fatalf("fingerprints %q and %q of the same file", a.Fingerprint(), same.Fingerprint())
+	}
+	renamed := parse("other.json", data)
+	otherBytes := parse(currentFile, append([]byte(" "), data...))
+	otherRevision := parse(currentFile, data)
+	otherRevision.Revision = "pre-2021"
+	seen := map[string]string{a.Fingerprint(): "original"}
+	for name, o := range map[string]*Overlay{"name": renamed, "bytes": otherBytes, "revision": otherRevision} {
+		if prev, dup := seen[o.Fingerprint()]; dup {
+			t.Errorf("another %s, same fingerprint as %s", name, prev)
+		}
+		seen[o.Fingerprint()] = name
+	}
+	var none *Overlay
+	if (&Overlay{Name: "x", Revision: DefaultRevision}).Fingerprint() != "" || none.Fingerprint() != "" {
+		t.Error("an overlay not made by Parse has a fingerprint")
+	}
 }

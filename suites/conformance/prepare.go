@@ -70,8 +70,9 @@ type Config struct {
 
 // Prepared is a run ready to register with Ginkgo (or to execute case by case).
 type Prepared struct {
-	Config       Config
-	Descriptions []*spec.Description
+	Config Config
+	// Descriptions name the loaded descriptions (reports); their contracts are in Operations.
+	Descriptions []spec.Identity
 	Operations   []contract.Operation
 	Env          *plan.Env
 	Cases        []plan.Case
@@ -116,35 +117,40 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 	return p, nil
 }
 
+// loadDescriptions turns each description into contracts. A large description file is parsed once
+// per machine, not once per process: spec.LoadContractsFile caches its contracts (docs/scale.md).
 func (p *Prepared) loadDescriptions(ctx context.Context) error {
 	cfg := p.Config
-	if len(cfg.Specs) == 0 {
-		d, err := spec.Default()
-		if err != nil {
-			return err
-		}
-		p.Descriptions = append(p.Descriptions, d)
-	}
-	for _, f := range cfg.Specs {
-		d, err := spec.LoadFile(f)
-		if err != nil {
-			return err
-		}
-		p.Descriptions = append(p.Descriptions, d)
-	}
+	opts := spec.Options{Select: cfg.Select, Revision: cfg.Revision, Permissions: cfg.Permissions}
 	seen := map[string]string{}
-	for _, d := range p.Descriptions {
-		ops, err := d.Contracts(ctx, spec.Options{Select: cfg.Select, Revision: cfg.Revision, Permissions: cfg.Permissions})
-		if err != nil {
-			return err
-		}
+	add := func(id spec.Identity, ops []contract.Operation) error {
 		for _, op := range ops {
 			if prev, dup := seen[op.ID]; dup {
-				return fmt.Errorf("operation %s is described twice (%s and %s); select one", op.ID, prev, d.Name)
+				return fmt.Errorf("operation %s is described twice (%s and %s); select one", op.ID, prev, id.Name)
 			}
-			seen[op.ID] = d.Name
+			seen[op.ID] = id.Name
 		}
+		p.Descriptions = append(p.Descriptions, id)
 		p.Operations = append(p.Operations, ops...)
+		return nil
+	}
+	if len(cfg.Specs) == 0 {
+		id, ops, err := spec.LoadContracts(ctx, spec.DefaultName, spec.DefaultBytes(), opts)
+		if err != nil {
+			return err
+		}
+		if err := add(id, ops); err != nil {
+			return err
+		}
+	}
+	for _, f := range cfg.Specs {
+		id, ops, err := spec.LoadContractsFile(ctx, f, opts)
+		if err != nil {
+			return err
+		}
+		if err := add(id, ops); err != nil {
+			return err
+		}
 	}
 	return nil
 }
