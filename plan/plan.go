@@ -30,6 +30,10 @@ type Env struct {
 	// Shared, when set, gives all cases of an operation one entity instead of one each (opt-in,
 	// see Shared). nil keeps every spec isolated.
 	Shared *Shared
+	// PassingExchanges keeps the exchanges of passing specs in their verdicts (certification
+	// evidence). Without it only failed, skipped and inapplicable specs carry theirs: a large run
+	// then spends neither the time to render nor the memory to hold what nobody reads.
+	PassingExchanges bool
 }
 
 // Case is one generated spec: one requirement, one variant, one operation.
@@ -108,7 +112,9 @@ func (c Case) Execute(ctx context.Context, env *Env, deferFn func(func())) verdi
 	t := &T{ctx: ctx, env: env, c: &c, deferFn: deferFn}
 	r := c.run(t)
 	v.Outcome, v.Message, v.Expected = r.outcome, env.Client.Redactor.String(r.message), r.expected
-	v.Exchanges = t.exchanges
+	if v.Outcome != verdict.Pass || env.PassingExchanges {
+		v.Exchanges = t.record()
+	}
 	v.Blocking = v.Outcome == verdict.Fail && c.Requirement.Level.Blocking(env.Strict)
 	v.Duration = time.Since(start)
 	return v

@@ -13,14 +13,42 @@ import (
 	"github.com/graphconform/graphconform/verdict"
 )
 
-// T is what a case body uses to talk to the target. Every exchange it makes is recorded, redacted,
-// into the verdict.
+// T is what a case body uses to talk to the target. Every exchange it makes is kept and, when the
+// verdict needs it (see Env.PassingExchanges), rendered redacted into the verdict.
 type T struct {
 	ctx       context.Context
 	env       *Env
 	c         *Case
 	deferFn   func(func())
-	exchanges []verdict.Exchange
+	exchanges []sent
+}
+
+// sent is one exchange as it happened. Rendering it (a curl command, header block and body, each
+// redacted) costs as much as sending it, so it waits until the verdict shows it is wanted.
+type sent struct {
+	req   exchange.Request
+	resp  *exchange.Response
+	wire  *exchange.Wire
+	err   error
+	raw   bool // sent by DoWire
+	setup bool
+}
+
+// record renders the exchanges for the verdict.
+func (t *T) record() []verdict.Exchange {
+	if len(t.exchanges) == 0 {
+		return nil
+	}
+	out := make([]verdict.Exchange, len(t.exchanges))
+	for i, s := range t.exchanges {
+		if s.raw {
+			out[i] = t.env.Client.RecordWire(s.req, s.wire, s.err)
+		} else {
+			out[i] = t.env.Client.Record(s.req, s.resp, s.err)
+		}
+		out[i].Setup = s.setup
+	}
+	return out
 }
 
 // creds says how a request authenticates.
@@ -63,14 +91,14 @@ func (t *T) build(method, path string, c creds, header http.Header, body []byte)
 // send performs and records one exchange.
 func (t *T) send(r exchange.Request) (*exchange.Response, error) {
 	resp, err := t.env.Client.Do(t.ctx, r)
-	t.exchanges = append(t.exchanges, t.env.Client.Record(r, resp, err))
+	t.exchanges = append(t.exchanges, sent{req: r, resp: resp, err: err})
 	return resp, err
 }
 
 // sendWire performs and records one raw exchange.
 func (t *T) sendWire(r exchange.Request) (*exchange.Wire, error) {
 	w, err := t.env.Client.DoWire(t.ctx, r)
-	t.exchanges = append(t.exchanges, t.env.Client.RecordWire(r, w, err))
+	t.exchanges = append(t.exchanges, sent{req: r, wire: w, err: err, raw: true})
 	return w, err
 }
 
@@ -116,7 +144,7 @@ func (t *T) create(setup string) (string, func(), error) {
 		return "", nil, err
 	}
 	resp, err := t.send(req)
-	t.exchanges[len(t.exchanges)-1].Setup = true
+	t.exchanges[len(t.exchanges)-1].setup = true
 	if err != nil {
 		return "", nil, fmt.Errorf("setup: creating an entity: %w", err)
 	}

@@ -140,11 +140,12 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"run", "extra-argument"}, "unexpected argument"},
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"run", "--no-such-flag"}, "flag provided but not defined"},
+		{[]string{"run", "--exchanges", "some"}, `exchanges "some": want all or failures`},
 	} {
 		r := run(t, "", c.args...)
 		r.wantExit(t, 2, badInput)
 		noTrace(t, r.stderr)
-		if !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") > 30 {
+		if !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") > 40 { // the usage, at most
 			t.Errorf("%v: stderr (%d lines) lacks %q:\n%s", c.args, strings.Count(r.stderr, "\n"), c.want, r.stderr)
 		}
 	}

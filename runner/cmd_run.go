@@ -25,12 +25,12 @@ func init() {
 
 // runFlags are the flags of "graphconform run".
 type runFlags struct {
-	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard string
-	specs                                                                            listFlag
-	strict, dryRun, verbose, shareEntities                                           bool
+	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard, exchanges string
+	specs                                                                                       listFlag
+	strict, dryRun, verbose, shareEntities                                                      bool
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -45,6 +45,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&f.specs, "spec", "OpenAPI description file (repeatable; default: the shipped description)")
 	fs.StringVar(&f.permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions")
 	fs.BoolVar(&f.shareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation (surveys of large descriptions; see docs/scale.md)")
+	fs.StringVar(&f.exchanges, "exchanges", "all", "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)")
 	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
@@ -101,6 +102,7 @@ func (f runFlags) runConfig() (conformance.Config, error) {
 	}
 	cfg.Shard = shard
 	cfg.ShareEntities = f.shareEntities
+	cfg.Exchanges = f.exchanges
 	if f.permissions != "" {
 		o, err := permissions.LoadFile(f.permissions)
 		if err != nil {

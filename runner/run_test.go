@@ -167,3 +167,37 @@ func TestStrictGate(t *testing.T) {
 		t.Errorf("strict: %s", r)
 	}
 }
+
+// --exchanges failures: failed verdicts keep the exchanges a reader needs, passing ones carry
+// none; the default keeps them all (certification evidence). A value it does not know is refused.
+func TestExchangesOfFailuresOnly(t *testing.T) {
+	t.Parallel()
+	cfg, _ := startMock(t, "--mutant", "hdr-001-no-request-id")
+	count := func(args ...string) (passWith, pass, failWith, fail int) {
+		dir := t.TempDir()
+		r := child(t, nil, append([]string{"run", "--config", cfg, "--strict", "--report-dir", dir}, args...)...)
+		if r.code != exitFail {
+			t.Fatalf("%v: %s", args, r)
+		}
+		for _, v := range readRun(t, dir).Verdicts {
+			switch v.Outcome {
+			case verdict.Pass:
+				pass++
+				passWith += min(len(v.Exchanges), 1)
+			case verdict.Fail:
+				fail++
+				failWith += min(len(v.Exchanges), 1)
+			}
+		}
+		return passWith, pass, failWith, fail
+	}
+	if pw, p, fw, f := count(); pw != p || fw != f || p == 0 || f == 0 {
+		t.Errorf("default: %d of %d passes and %d of %d failures carry exchanges, want all", pw, p, fw, f)
+	}
+	if pw, p, fw, f := count("--exchanges", "failures"); pw != 0 || fw != f || p == 0 || f == 0 {
+		t.Errorf("failures: %d of %d passes and %d of %d failures carry exchanges, want none and all", pw, p, fw, f)
+	}
+	if r := child(t, nil, "run", "--config", cfg, "--exchanges", "some"); r.code != exitConfig || !strings.Contains(r.stderr, `exchanges "some"`) {
+		t.Errorf("unknown value: %s", r)
+	}
+}

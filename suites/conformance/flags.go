@@ -15,10 +15,10 @@ import (
 // `go test ./suites/... -args ...`. Each has an environment variable, so CI can configure the suite
 // without touching the command line; a flag wins over its variable. Names avoid go test's own flags.
 type Flags struct {
-	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile, Shard, Permissions string
-	Strict, ShareEntities                                                                  bool
-	Timeout                                                                                time.Duration
-	fs                                                                                     *flag.FlagSet
+	BaseURL, Revision, Specs, ReportDir, PartnerID, Mutant, ConfigFile, Shard, Permissions, Exchanges string
+	Strict, ShareEntities                                                                             bool
+	Timeout                                                                                           time.Duration
+	fs                                                                                                *flag.FlagSet
 }
 
 // Environment variables read by Flags.
@@ -34,6 +34,7 @@ const (
 	EnvShard     = "GRAPHCONFORM_SHARD"
 	EnvShare     = "GRAPHCONFORM_SHARE_ENTITIES"
 	EnvPerms     = "GRAPHCONFORM_PERMISSIONS"
+	EnvExchanges = "GRAPHCONFORM_EXCHANGES"
 )
 
 // BindFlags registers the flags on fs.
@@ -49,6 +50,7 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations without x-ms-permissions ["+EnvPerms+"]")
 	fs.StringVar(&f.Shard, "shard", "", "run only shard i of n of the cases, e.g. 2/3 (graphconform merge joins the reports) ["+EnvShard+"]")
 	fs.BoolVar(&f.ShareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation ["+EnvShare+"]")
+	fs.StringVar(&f.Exchanges, "exchanges", "", "which verdicts carry their HTTP exchanges: all (default) or failures (large runs) ["+EnvExchanges+"]")
 	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
 	fs.DurationVar(&f.Timeout, "request-timeout", 10*time.Second, "bound on one HTTP exchange")
 	return f
@@ -73,6 +75,7 @@ func (f *Flags) Config() (Config, error) {
 		ReportDir: pick("report-dir", f.ReportDir, EnvReportDir),
 		PartnerID: pick("partner-id", f.PartnerID, EnvPartnerID),
 		Mutant:    pick("mutant", f.Mutant, EnvMutant),
+		Exchanges: pick("exchanges", f.Exchanges, EnvExchanges),
 	}
 	if pf := pick("permissions", f.Permissions, EnvPerms); pf != "" {
 		o, err := permissions.LoadFile(pf)

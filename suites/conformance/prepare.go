@@ -66,7 +66,16 @@ type Config struct {
 	// after the suite, instead of one per case (plan.Shared): a third of the requests, at the price
 	// of isolation between the specs of an operation. Off by default.
 	ShareEntities bool
+	// Exchanges says which verdicts carry their HTTP exchanges: ExchangesAll ("" too) or
+	// ExchangesFailures (every verdict but a pass; large runs save the time and memory).
+	Exchanges string
 }
+
+// Values of Config.Exchanges.
+const (
+	ExchangesAll      = "all"
+	ExchangesFailures = "failures"
+)
 
 // Prepared is a run ready to register with Ginkgo (or to execute case by case).
 type Prepared struct {
@@ -92,6 +101,9 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 			cfg.Revision = m.Revision
 		}
 	}
+	if cfg.Exchanges != "" && cfg.Exchanges != ExchangesAll && cfg.Exchanges != ExchangesFailures {
+		return nil, fmt.Errorf("exchanges %q: want %s or %s", cfg.Exchanges, ExchangesAll, ExchangesFailures)
+	}
 	p := &Prepared{Config: cfg, Close: func() {}, Redactor: redact.New(cfg.Secrets...)}
 	if err := p.loadDescriptions(ctx); err != nil {
 		return nil, err
@@ -108,6 +120,7 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 		return nil, fmt.Errorf("personas: none configured; the suite cannot call %s as anybody", p.Target)
 	}
 	p.Redactor.Add(p.Env.Personas.Tokens()...)
+	p.Env.PassingExchanges = cfg.Exchanges != ExchangesFailures
 	p.Cases = cfg.Shard.Filter(plan.Build(p.Operations, p.Env.Personas))
 	if cfg.ShareEntities {
 		shared, closeTarget := &plan.Shared{}, p.Close
