@@ -196,34 +196,88 @@ func (m *maskConn) trim() {
 
 // mask marks every occurrence of a secret in w, except bytes before from (already handed out).
 func mask(w []byte, hide []bool, from int, secrets [][]byte) {
+	lo := max(from-maxLen(secrets)+1, 0)
+	if c := common(secrets); len(c) >= minMasked && index(w[lo:], c) < 0 {
+		return // tokens share their JWT header: one search rules them all out
+	}
 	for _, s := range secrets {
-		for off := 0; off < len(w); {
-			i := bytes.Index(w[off:], s)
+		for off := max(from-len(s)+1, 0); off < len(w); {
+			i := index(w[off:], s)
 			if i < 0 {
 				break
 			}
 			start := off + i
-			if end := start + len(s); end > from { // else: handed out, masked, already
-				setAll(hide[max(start, from):end])
-			}
+			setAll(hide[max(start, from) : start+len(s)])
 			off = start + len(s)
 		}
 	}
 }
 
+// index is bytes.Index for long needles: it finds candidates by the first bytes of s, which the
+// vectorised search handles, instead of by its first byte alone ("e" for every JWT), then checks
+// the whole of s.
+func index(w, s []byte) int {
+	head := s[:min(len(s), 32)]
+	for off := 0; ; {
+		i := bytes.Index(w[off:], head)
+		if i < 0 {
+			return -1
+		}
+		if bytes.HasPrefix(w[off+i:], s) {
+			return off + i
+		}
+		off += i + 1
+	}
+}
+
 // heldFrom returns where the longest tail of w that is a proper prefix of a secret starts.
 func heldFrom(w []byte, secrets [][]byte) (int, bool) {
+	if c := common(secrets); len(c) > 0 {
+		return heldFromGroup(w, secrets, c)
+	}
 	best, found := len(w), false
-	for _, s := range secrets {
-		lo := max(len(w)-len(s)+1, 0)
-		for i := lo; i < best; i++ {
-			if w[i] == s[0] && bytes.HasPrefix(s, w[i:]) {
-				best, found = i, true
-				break
-			}
+	for _, s := range secrets { // no shared prefix (a client secret beside tokens): one by one
+		if i, ok := heldFromGroup(w[:best], [][]byte{s}, s); ok {
+			best, found = i, true
 		}
 	}
 	return best, found
+}
+
+// heldFromGroup is heldFrom for secrets that all start with c (not empty).
+func heldFromGroup(w []byte, secrets [][]byte, c []byte) (int, bool) {
+	for i := max(len(w)-maxLen(secrets)+1, 0); i < len(w); i++ {
+		j := bytes.IndexByte(w[i:], c[0])
+		if j < 0 {
+			break
+		}
+		i += j
+		if n := min(len(c), len(w)-i); !bytes.Equal(w[i:i+n], c[:n]) {
+			continue // not even the part every secret of the group starts with
+		}
+		for _, s := range secrets {
+			if len(w)-i < len(s) && bytes.HasPrefix(s, w[i:]) {
+				return i, true
+			}
+		}
+	}
+	return len(w), false
+}
+
+// common returns the longest prefix all secrets share (persona tokens share their JWT header).
+func common(secrets [][]byte) []byte {
+	if len(secrets) == 0 {
+		return nil
+	}
+	c := secrets[0]
+	for _, s := range secrets[1:] {
+		n := 0
+		for n < len(c) && n < len(s) && c[n] == s[n] {
+			n++
+		}
+		c = c[:n]
+	}
+	return c
 }
 
 func setAll(b []bool) {
