@@ -8,10 +8,13 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
 	"github.com/graphconform/graphconform/fixtures/mock"
@@ -108,7 +111,7 @@ func childSuite() (phases, error) {
 	}
 	defer stop()
 	cfg := conformance.Config{BaseURL: base, Personas: personas, ShareEntities: os.Getenv(envShare) == "1",
-		ReportDir: os.Getenv(envReports)}
+		ReportDir: os.Getenv(envReports), Exchanges: os.Getenv(envExch)}
 	if s := os.Getenv(envSpec); s != "" {
 		cfg.Specs = []string{s}
 	}
@@ -130,6 +133,7 @@ func childSuite() (phases, error) {
 	ginkgo.ReportAfterSuite("bench", func(r ginkgo.Report) {
 		runDone = time.Now()
 		ph.Specs = r.PreRunStats.SpecsThatWillRun
+		ph.InTreeOrder = inTreeOrder(r, conformance.TreeOrder(p))
 		if path := os.Getenv(envHeapProfile); path != "" { // the heap at its largest: every spec reported
 			if f, err := os.Create(path); err == nil {
 				_ = pprof.WriteHeapProfile(f)
@@ -147,6 +151,18 @@ func childSuite() (phases, error) {
 		ph.Run = runDone.Sub(treeDone).Seconds()
 	}
 	return ph, nil
+}
+
+// inTreeOrder reports whether a serial run executed the specs in the order they were registered
+// (conformance.Register registers them in the order Ginkgo sorts them into, to keep that sort linear).
+func inTreeOrder(r ginkgo.Report, want []string) bool {
+	var got []string
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt {
+			got = append(got, strings.Join(append(sr.ContainerHierarchyTexts[1:], sr.LeafNodeText), " "))
+		}
+	}
+	return r.SuiteConfig.ParallelTotal > 1 || slices.Equal(got, want)
 }
 
 // childPhases times the steps before the tree one by one, and the heap they leave.

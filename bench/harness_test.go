@@ -9,7 +9,8 @@ import (
 
 // TestHarness keeps the benchmarks honest without timing anything (make test runs it; it is light):
 // the recording replays completely against a fresh mock, leaving nothing behind, and a suite child
-// reports every spec of a small generated description, all passed.
+// reports every spec of a small generated description, all passed, run in the order registered
+// (conformance.Register's order is Ginkgo's own, which keeps Ginkgo's spec sort linear).
 func TestHarness(t *testing.T) {
 	path, requests := record(t, 2)
 	log, err := readLog(path)
@@ -38,7 +39,7 @@ func TestHarness(t *testing.T) {
 		env := childEnv("suite", description(t, 2), 2)
 		env[envShare] = share
 		r := execChild(t, env)
-		if !r.Passed || r.Specs == 0 || r.Specs != r.Cases || r.Run <= 0 || r.RSSMiB <= 0 {
+		if !r.Passed || r.Specs == 0 || r.Specs != r.Cases || r.Run <= 0 || r.RSSMiB <= 0 || !r.InTreeOrder {
 			t.Errorf("suite child (share=%q): %+v\n%s", share, r.phases, r.Output)
 		}
 	}
