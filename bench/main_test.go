@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/graphgen"
+	"github.com/graphconform/graphconform/spec"
 )
 
 // The child's instructions travel in the environment: the ginkgo CLI, which runs the test binary for
@@ -87,6 +88,9 @@ func spawn(dir string, env map[string]string, argv ...string) (childRun, error) 
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), envOut+"="+out)
+	if _, set := env[spec.CacheEnv]; !set {
+		cmd.Env = append(cmd.Env, spec.CacheEnv+"=off") // never the user's cache; BenchmarkScale sets one
+	}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

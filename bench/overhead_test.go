@@ -11,7 +11,7 @@ const overheadActions = 26
 // BenchmarkSuiteOverhead: the whole suite against the reference mock vs a plain Go loop sending the
 // same requests (recorded from the same cases), each a child process with the same mock and personas.
 // Metrics are seconds per iteration; ratio = suite wall / floor wall (keep-alive loop), the figure
-// the issue targets at <= 2. ratio-close compares with a loop that, like exchange.Client, opens a
+// the issue targets at <= 2; ratio-failures is the same with --exchanges failures. ratio-close compares with a loop that, like exchange.Client, opens a
 // connection per request; run/replay compare the in-process loops only (no start-up, no load).
 func BenchmarkSuiteOverhead(b *testing.B) {
 	specPath := description(b, overheadActions)
@@ -23,16 +23,20 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 		}
 		return env
 	}
-	var suite, floor, floorClose, run, replayKeep, replayClose, prepare, tree float64
+	var suite, suiteFailures, floor, floorClose, run, replayKeep, replayClose, prepare, tree float64
 	specs := 0
 	for b.Loop() {
 		s := execChild(b, childEnv("suite", specPath, overheadActions))
 		if !s.Passed {
 			b.Fatalf("the suite failed against the reference mock:\n%s", s.Output)
 		}
+		envF := childEnv("suite", specPath, overheadActions)
+		envF[envExch] = "failures"
+		sf := execChild(b, envF)
 		f := execChild(b, floorEnv(false))
 		fc := execChild(b, floorEnv(true))
 		suite += s.Wall.Seconds()
+		suiteFailures += sf.Wall.Seconds()
 		floor += f.Wall.Seconds()
 		floorClose += fc.Wall.Seconds()
 		run += s.Run
@@ -51,7 +55,9 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 	mean(b, floor, "floor-s")
 	mean(b, floorClose, "floor-close-s")
 	mean(b, replayKeep, "replay-s")
+	mean(b, suiteFailures, "suite-failures-s")
 	b.ReportMetric(suite/floor, "ratio")
+	b.ReportMetric(suiteFailures/floor, "ratio-failures")
 	b.ReportMetric(suite/floorClose, "ratio-close")
 	b.ReportMetric(run/replayKeep, "run/replay")
 	b.ReportMetric(run/replayClose, "run/replay-close")

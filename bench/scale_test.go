@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/graphconform/graphconform/spec"
 )
 
 // envScale overrides the sizes of BenchmarkScale, e.g. GRAPHCONFORM_BENCH_SCALE=100,1000.
@@ -32,12 +34,16 @@ func scaleSizes(b *testing.B) []int {
 // BenchmarkScale runs generated Graph-style descriptions of N actions (shared cross-referenced
 // component schemas, discriminator mapping, 4XX/5XX error refs) against the reference mock serving
 // all their entity sets. For each N, one child times load, select and building the cases (phases),
-// then whole-suite children report prepare (load+select+cases), tree, run, wall and peak RSS:
+// then whole-suite children report prepare (load+select+cases), tree, run, wall, the peak RSS of
+// the largest process and the sum over processes. Every child of one N shares a fresh contract
+// cache (spec.LoadContracts), so the first variant parses the description and the others decode:
 //
-//   - isolated: the default, one entity per spec (3 requests per spec);
-//   - shared:   --share-entities, one entity per operation (1 request per spec);
-//   - shared-2shards: the same as two shard processes side by side (one per core), the local form
-//     of spreading a run over CI jobs; wall is the slower shard, RSS the larger one.
+//   - cold:      the scale profile below, one process, cache empty (what a first run costs);
+//   - isolated:  the defaults, one entity per spec (3 requests per spec), every exchange kept;
+//   - shared:    the scale profile, --share-entities --exchanges failures, one process;
+//   - 2shards:   the same as two shard processes side by side (one per core), the local form of
+//     spreading a run over CI jobs; wall is the slower shard;
+//   - 2shards-memlimit: the same with GOMEMLIMIT=900MiB in each process (Go's soft heap limit).
 func BenchmarkScale(b *testing.B) {
 	for _, n := range scaleSizes(b) {
 		specPath := description(b, n)
@@ -59,24 +65,32 @@ func BenchmarkScale(b *testing.B) {
 			mean(b, heap, "heap-MiB")
 			mean(b, rss, "rss-MiB")
 		})
-		for _, v := range []struct {
-			name   string
-			share  bool
-			shards int
-		}{{"isolated", false, 1}, {"shared", true, 1}, {"shared-2shards", true, 2}} {
+		cache := b.TempDir()
+		for _, v := range []scaleVariant{
+			{name: "cold", scale: true, shards: 1, coldCache: true},
+			{name: "isolated", shards: 1},
+			{name: "shared", scale: true, shards: 1},
+			{name: "2shards", scale: true, shards: 2},
+			{name: "2shards-memlimit", scale: true, shards: 2, memLimit: "900MiB"},
+		} {
 			b.Run(fmt.Sprintf("actions=%d/%s", n, v.name), func(b *testing.B) {
-				var wall, prepare, tree, run, rss float64
+				var wall, prepare, tree, run, rss, rssSum float64
 				specs := 0
 				for b.Loop() {
-					runs := shardRuns(b, specPath, n, v.share, v.shards)
+					dir := cache
+					if v.coldCache {
+						dir = b.TempDir()
+					}
+					runs := shardRuns(b, specPath, n, v, dir)
 					specs = 0
 					var w time.Duration
-					var p, t, r, m float64
+					var p, t, r, m, sum float64
 					for _, c := range runs {
 						specs += c.Specs
 						w, p, t, r, m = max(w, c.Wall), max(p, c.Prepare), max(t, c.Tree), max(r, c.Run), max(m, c.RSSMiB)
+						sum += c.RSSMiB
 					}
-					wall, prepare, tree, run, rss = wall+w.Seconds(), prepare+p, tree+t, run+r, rss+m
+					wall, prepare, tree, run, rss, rssSum = wall+w.Seconds(), prepare+p, tree+t, run+r, rss+m, rssSum+sum
 				}
 				b.ReportMetric(float64(specs), "specs")
 				mean(b, wall, "wall-s")
@@ -84,23 +98,38 @@ func BenchmarkScale(b *testing.B) {
 				mean(b, tree, "tree-s")
 				mean(b, run, "run-s")
 				mean(b, rss, "rss-MiB")
+				mean(b, rssSum, "rss-sum-MiB")
 			})
 		}
 	}
 }
 
-// shardRuns runs the suite as `shards` concurrent child processes (1: one unsharded child).
-func shardRuns(b *testing.B, specPath string, n int, share bool, shards int) []childRun {
-	runs := make([]childRun, shards)
-	errs := make([]error, shards)
+// scaleVariant is one way of running the whole suite in BenchmarkScale.
+type scaleVariant struct {
+	name      string
+	scale     bool // the scale profile: --share-entities --exchanges failures
+	shards    int
+	coldCache bool   // a fresh, empty contract cache
+	memLimit  string // GOMEMLIMIT of each process; "" leaves Go's default (none)
+}
+
+// shardRuns runs the suite as v.shards concurrent child processes (1: one unsharded child), all
+// with the contract cache in cache.
+func shardRuns(b *testing.B, specPath string, n int, v scaleVariant, cache string) []childRun {
+	runs := make([]childRun, v.shards)
+	errs := make([]error, v.shards)
 	var wg sync.WaitGroup
 	for i := range runs {
 		env := childEnv("suite", specPath, n)
-		if share {
-			env[envShare] = "1"
+		env[spec.CacheEnv] = cache
+		if v.scale {
+			env[envShare], env[envExch] = "1", "failures"
 		}
-		if shards > 1 {
-			env[envShard] = fmt.Sprintf("%d/%d", i+1, shards)
+		if v.memLimit != "" {
+			env["GOMEMLIMIT"] = v.memLimit
+		}
+		if v.shards > 1 {
+			env[envShard] = fmt.Sprintf("%d/%d", i+1, v.shards)
 		}
 		dir := b.TempDir()
 		wg.Add(1)
@@ -112,7 +141,7 @@ func shardRuns(b *testing.B, specPath string, n int, share bool, shards int) []c
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil || !runs[i].Passed {
-			b.Fatalf("suite child %d/%d: %v\n%s", i+1, shards, err, runs[i].Output)
+			b.Fatalf("suite child %d/%d: %v\n%s", i+1, v.shards, err, runs[i].Output)
 		}
 	}
 	return runs

@@ -12,7 +12,7 @@ import (
 
 // generator builds the cases of one operation.
 type generator struct {
-	op       contract.Operation
+	op       *contract.Operation
 	personas persona.Set
 	// setup is the persona that makes fixture entities and sends the allowed requests ("" if none).
 	setup string
