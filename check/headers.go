@@ -64,19 +64,7 @@ func EchoesClientRequestID(r *exchange.Response, sent string) error {
 // NoContent requires a raw 204 to carry no content: no bytes after the header block, no Content-Length
 // other than 0, no Transfer-Encoding (RFC 9110 §15.3.5, §8.6; RFC 9112 §6.1).
 func NoContent(w *exchange.Wire) error {
-	var problems []string
-	if te := w.Header.Values("Transfer-Encoding"); len(te) > 0 {
-		problems = append(problems, fmt.Sprintf("a Transfer-Encoding header (%q)", strings.Join(te, ", ")))
-	}
-	for _, cl := range w.Header.Values("Content-Length") {
-		if strings.TrimSpace(cl) != "0" {
-			problems = append(problems, fmt.Sprintf("Content-Length: %s", cl))
-		}
-	}
-	if n := len(w.Trailing); n > 0 {
-		problems = append(problems, fmt.Sprintf("%d body byte(s) after the header block (%q)", n, exchange.Excerpt(string(w.Trailing), 60)))
-	}
-	if len(problems) > 0 {
+	if problems := w.ContentProblems(); len(problems) > 0 {
 		return fmt.Errorf("expected a 204 with no content, but it carries %s", strings.Join(problems, "; "))
 	}
 	return nil

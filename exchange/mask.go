@@ -36,6 +36,8 @@ type maskConn struct {
 	ready    int // window[released:ready] may be handed out; window[ready:] is held back
 	err      error
 	scratch  []byte
+	// keep is how much released context a secret spanning reads can need (longest secret - 1).
+	keep int
 	// head collects the start of an answer (sniffing: a request was written).
 	head     []byte
 	sniffing atomic.Bool
@@ -85,12 +87,11 @@ func (m *maskConn) sniff(b []byte) {
 		m.stopSniffing()
 		return
 	}
-	end := bytes.Index(m.head, []byte("\r\n\r\n"))
-	switch {
-	case end < 0 && len(m.head) < headLimit:
+	if !bytes.Contains(m.head, []byte("\r\n\r\n")) && len(m.head) < headLimit {
 		return // the header block is still coming
-	case end < 0 || end+4 < len(m.head) || announcesBody(m.head[:end]):
-		m.retired.Store(true)
+	}
+	if w, err := parseWire(m.head); err != nil || len(w.ContentProblems()) > 0 {
+		m.retired.Store(true) // an over-long or malformed head is not worth the risk either
 	}
 	m.stopSniffing()
 }
@@ -106,19 +107,6 @@ func (m *maskConn) stopSniffing() {
 func bodyless(status []byte) bool {
 	return bytes.HasPrefix(status, []byte("HTTP/1.")) && status[8] == ' ' &&
 		(bytes.HasSuffix(status, []byte(" 204")) || bytes.HasSuffix(status, []byte(" 304")))
-}
-
-// announcesBody reports whether a header block declares a body.
-func announcesBody(head []byte) bool {
-	for _, line := range bytes.Split(head, []byte("\r\n"))[1:] {
-		name, value, _ := bytes.Cut(line, []byte(":"))
-		name, value = bytes.TrimSpace(name), bytes.TrimSpace(value)
-		if bytes.EqualFold(name, []byte("Transfer-Encoding")) ||
-			(bytes.EqualFold(name, []byte("Content-Length")) && string(value) != "0") {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *maskConn) Read(p []byte) (int, error) {
@@ -164,8 +152,10 @@ func (m *maskConn) fill() {
 	m.hide = slices.Grow(m.hide, n)[:old+n]
 	clear(m.hide[old:])
 	secrets := m.secrets()
-	mask(m.window, m.hide, m.released, secrets)
-	start, held := heldFrom(m.window, secrets)
+	c := common(secrets) // derived once per read, not per search
+	m.keep = maxLen(secrets) - 1
+	mask(m.window, m.hide, m.released, secrets, c, m.keep+1)
+	start, held := heldFrom(m.window, secrets, c)
 	switch {
 	case err != nil:
 		m.ready, m.err = len(m.window), err
@@ -185,8 +175,7 @@ func (m *maskConn) fill() {
 
 // trim drops context beyond what a secret spanning it could still need.
 func (m *maskConn) trim() {
-	keep := maxLen(m.secrets()) - 1
-	if drop := m.released - max(keep, 0); drop > 0 {
+	if drop := m.released - max(m.keep, 0); drop > 0 {
 		m.window = append(m.window[:0], m.window[drop:]...)
 		m.hide = append(m.hide[:0], m.hide[drop:]...)
 		m.released -= drop
@@ -195,9 +184,10 @@ func (m *maskConn) trim() {
 }
 
 // mask marks every occurrence of a secret in w, except bytes before from (already handed out).
-func mask(w []byte, hide []bool, from int, secrets [][]byte) {
-	lo := max(from-maxLen(secrets)+1, 0)
-	if c := common(secrets); len(c) >= minMasked && index(w[lo:], c) < 0 {
+// c is common(secrets), longest maxLen(secrets).
+func mask(w []byte, hide []bool, from int, secrets [][]byte, c []byte, longest int) {
+	lo := max(from-longest+1, 0)
+	if len(c) >= minMasked && index(w[lo:], c) < 0 {
 		return // tokens share their JWT header: one search rules them all out
 	}
 	for _, s := range secrets {
@@ -231,8 +221,9 @@ func index(w, s []byte) int {
 }
 
 // heldFrom returns where the longest tail of w that is a proper prefix of a secret starts.
-func heldFrom(w []byte, secrets [][]byte) (int, bool) {
-	if c := common(secrets); len(c) > 0 {
+// c is common(secrets).
+func heldFrom(w []byte, secrets [][]byte, c []byte) (int, bool) {
+	if len(c) > 0 {
 		return heldFromGroup(w, secrets, c)
 	}
 	best, found := len(w), false

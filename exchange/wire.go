@@ -189,6 +189,25 @@ func parseWire(raw []byte) (*Wire, error) {
 	return w, nil
 }
 
+// ContentProblems lists what makes an answer carry content: a Transfer-Encoding, a Content-Length
+// other than 0, bytes after the header block. A 204 must have none (check.NoContent judges it;
+// maskConn retires the connection of a 204 or 304 that has any).
+func (w *Wire) ContentProblems() []string {
+	var problems []string
+	if te := w.Header.Values("Transfer-Encoding"); len(te) > 0 {
+		problems = append(problems, fmt.Sprintf("a Transfer-Encoding header (%q)", strings.Join(te, ", ")))
+	}
+	for _, cl := range w.Header.Values("Content-Length") {
+		if strings.TrimSpace(cl) != "0" {
+			problems = append(problems, fmt.Sprintf("Content-Length: %s", cl))
+		}
+	}
+	if n := len(w.Trailing); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d body byte(s) after the header block (%q)", n, Excerpt(string(w.Trailing), 60)))
+	}
+	return problems
+}
+
 // RecordWire turns a raw exchange into its redacted report form.
 func (c *Client) RecordWire(r Request, w *Wire, err error) verdict.Exchange {
 	ex := verdict.Exchange{Curl: Curl(r, c.Redactor)}
