@@ -95,7 +95,7 @@ func record(tb testing.TB, n int) (path string, requests int) {
 	}
 	env := &plan.Env{BaseURL: srv.URL, Personas: personas, Client: exchange.New(exchange.Options{})}
 	for _, c := range plan.Build(ops, personas) {
-		c.Execute(context.Background(), env, nil)
+		c.Execute(context.Background(), env)
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()

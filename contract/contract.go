@@ -68,7 +68,7 @@ type ErrorEnvelope struct {
 
 // CollectionPath is the path of the collection that holds the entity the operation is bound to:
 // the template up to (not including) the last path parameter. "" when the path has no parameter.
-func (o Operation) CollectionPath() string {
+func (o *Operation) CollectionPath() string {
 	if len(o.PathParams) == 0 {
 		return ""
 	}
@@ -81,7 +81,7 @@ func (o Operation) CollectionPath() string {
 }
 
 // KeyParam is the parameter that identifies the bound entity (the last path parameter).
-func (o Operation) KeyParam() (Param, bool) {
+func (o *Operation) KeyParam() (Param, bool) {
 	if len(o.PathParams) == 0 {
 		return Param{}, false
 	}
@@ -89,7 +89,7 @@ func (o Operation) KeyParam() (Param, bool) {
 }
 
 // Expand fills the path template. A parameter missing from values is an error.
-func (o Operation) Expand(values map[string]string) (string, error) {
+func (o *Operation) Expand(values map[string]string) (string, error) {
 	p := o.Path
 	for _, param := range o.PathParams {
 		v, ok := values[param.Name]
@@ -117,4 +117,4 @@ func escapeSegment(s string) string {
 }
 
 // Text is the operation's short human name, "POST /deviceManagement/.../disconnect".
-func (o Operation) Text() string { return o.Method + " " + o.Path }
+func (o *Operation) Text() string { return o.Method + " " + o.Path }

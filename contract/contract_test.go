@@ -40,7 +40,8 @@ func TestExpand(t *testing.T) {
 		{"control", "a\nb", "a%0Ab"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := disconnect().Expand(map[string]string{"remoteAssistancePartner-id": tc.key})
+			op := disconnect()
+			got, err := op.Expand(map[string]string{"remoteAssistancePartner-id": tc.key})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +93,8 @@ func TestExpandDoesNotReexpandValues(t *testing.T) {
 
 func TestExpandMissingParam(t *testing.T) {
 	for _, values := range []map[string]string{nil, {}, {"id": "x"}, {"remoteAssistancePartner-ID": "x"}} {
-		got, err := disconnect().Expand(values)
+		op := disconnect()
+		got, err := op.Expand(values)
 		if err == nil {
 			t.Errorf("Expand(%v) = %q, nil; want an error", values, got)
 			continue
@@ -148,7 +150,8 @@ func TestCollectionPathAndKeyParam(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	if got, want := disconnect().Text(), "POST "+disconnectPath; got != want {
+	op := disconnect()
+	if got, want := op.Text(), "POST "+disconnectPath; got != want {
 		t.Fatalf("Text() = %q, want %q", got, want)
 	}
 }

@@ -21,13 +21,15 @@ func Curl(r Request, red *redact.Redactor) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		auth := strings.EqualFold(k, "Authorization")
 		for _, v := range r.Header[k] {
-			line := k + ": " + v
-			if strings.EqualFold(k, "Authorization") {
-				line = k + ": " + redactAuth(v)
-			}
 			b.WriteString(" -H ")
-			b.WriteString(shellQuote(red.String(line)))
+			if auth {
+				// Only the scheme is left to scrub: the credential is gone whole.
+				b.WriteString(shellQuote(k + ": " + redactAuth(v, red)))
+			} else {
+				b.WriteString(shellQuote(red.String(k + ": " + v)))
+			}
 		}
 	}
 	if r.Body != nil {
@@ -38,7 +40,7 @@ func Curl(r Request, red *redact.Redactor) string {
 }
 
 // redactAuth keeps the scheme (it matters for AUTH-001) and hides the credential.
-func redactAuth(v string) string {
+func redactAuth(v string, red *redact.Redactor) string {
 	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
 	if !ok {
 		if len(v) > 0 {
@@ -47,9 +49,9 @@ func redactAuth(v string) string {
 		return v
 	}
 	if strings.TrimSpace(cred) == "" {
-		return scheme + " "
+		return red.String(scheme) + " "
 	}
-	return scheme + " " + redact.Mask
+	return red.String(scheme) + " " + redact.Mask
 }
 
 func shellQuote(s string) string {

@@ -266,10 +266,15 @@ func HeaderBlock(h http.Header) string {
 	var b strings.Builder
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(v)
 		}
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return b.String()
 }
 
 // Excerpt cuts s to at most n bytes on a rune boundary.

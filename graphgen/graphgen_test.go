@@ -78,7 +78,7 @@ func TestSuiteAgainstMock(t *testing.T) {
 	cases := plan.Build(ops, personas)
 	counts := map[verdict.Outcome]int{}
 	for _, c := range cases {
-		v := c.Execute(t.Context(), env, nil)
+		v := c.Execute(t.Context(), env)
 		counts[v.Outcome]++
 		if v.Outcome == verdict.Fail {
 			t.Errorf("%s\n%s", c.Operation.ID, v.Text())

@@ -122,7 +122,7 @@ func TestMissingPersonasAreSkippedWithAReason(t *testing.T) {
 			}
 		}
 	}
-	v := cases[0].Execute(context.Background(), &Env{}, nil)
+	v := cases[0].Execute(context.Background(), &Env{})
 	if v.Outcome != verdict.Skip || v.Message == "" {
 		t.Errorf("a skipped case executes to a skip verdict with its reason, got %+v", v)
 	}

@@ -19,7 +19,7 @@ type T struct {
 	ctx       context.Context
 	env       *Env
 	c         *Case
-	deferFn   func(func())
+	cleanups  []func() // run in reverse by cleanup
 	exchanges []sent
 }
 
@@ -123,7 +123,7 @@ func (t *T) partner(setup string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t.deferFn(remove)
+	t.cleanups = append(t.cleanups, remove)
 	return id, nil
 }
 
@@ -168,6 +168,13 @@ func (t *T) remove(coll, id, setup string) {
 		return
 	}
 	_, _ = t.env.Client.Do(context.WithoutCancel(t.ctx), req)
+}
+
+// cleanup deletes what the case created, last first.
+func (t *T) cleanup() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
 }
 
 // actionPath expands the operation's path with the given key.

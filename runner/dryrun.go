@@ -35,7 +35,7 @@ func dryRun(ctx context.Context, p *conformance.Prepared, filter types.LabelFilt
 		}
 		specs++
 		before := len(rec.Requests())
-		c.Execute(ctx, p.Env, nil)
+		c.Execute(ctx, p.Env)
 		if c.Operation.ID != op {
 			op = c.Operation.ID
 			fmt.Fprintf(stdout, "\n%s (%s)\n", op, c.Operation.Text())

@@ -40,7 +40,7 @@ func TestEmbeddedMockServesTheContractsRevision(t *testing.T) {
 			continue
 		}
 		ran++
-		if v := c.Execute(context.Background(), p.Env, nil); v.Outcome != verdict.Pass {
+		if v := c.Execute(context.Background(), p.Env); v.Outcome != verdict.Pass {
 			t.Errorf("%s:\n%s", c.Text(), v.Text())
 		}
 	}

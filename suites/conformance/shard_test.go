@@ -142,7 +142,7 @@ func TestShareEntities(t *testing.T) {
 	defer p.Close()
 	creates := 0
 	for _, c := range p.Cases {
-		v := c.Execute(context.Background(), p.Env, nil)
+		v := c.Execute(context.Background(), p.Env)
 		if v.Outcome == verdict.Fail {
 			t.Errorf("%s\n%s", c.Text(), v.Text())
 		}

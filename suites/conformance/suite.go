@@ -20,24 +20,27 @@ const verdictEntry = "graphconform.verdict"
 
 // Register builds the spec tree from the prepared cases. Call it before RunSpecs (tree construction).
 //
-// The tree is registered in the order Ginkgo sorts it into anyway: every container and spec of a
-// level comes from one line of this file, so Ginkgo orders them by text (operation ID, area, spec
-// text). Handing its sort that order already makes it linear instead of n log n comparisons, each
-// of which copies the spec's nodes: at 40,000 specs that sort was 60 % of all allocations.
+// The operations are the top-level containers (no root container: it would be one more node in
+// every spec's copies). Ginkgo shuffles top-level containers by seed, so Verdicts sorts what it
+// collects and reports never depend on the seed.
+//
+// The tree is registered in the order Ginkgo sorts it into before shuffling: every container and
+// spec of a level comes from one line of this file, so Ginkgo orders them by text (operation ID,
+// area, spec text). Handing its sort that order already makes it linear instead of n log n
+// comparisons, each of which copies the spec's nodes: at 40,000 specs that sort was 60 % of all
+// allocations.
 func Register(p *Prepared) {
-	Describe("graphconform", func() {
-		for _, op := range tree(p) {
-			Describe(op.id, Label("op:"+op.id), func() {
-				for _, area := range op.areas {
-					Describe(area.name, func() {
-						for _, i := range area.cases {
-							registerCase(p, &p.Cases[i])
-						}
-					})
-				}
-			})
-		}
-	})
+	for _, op := range tree(p) {
+		Describe(op.id, Label("op:"+op.id), func() {
+			for _, area := range op.areas {
+				Describe(area.name, func() {
+					for _, i := range area.cases {
+						registerCase(p, &p.Cases[i])
+					}
+				})
+			}
+		})
+	}
 	if p.Env.Shared != nil {
 		AfterSuite(p.Env.Shared.Close) // each parallel process deletes the entities it created
 	}
@@ -45,7 +48,8 @@ func Register(p *Prepared) {
 }
 
 // TreeOrder lists the specs as Register registers them: "operation area spec-text". A serial run
-// executes them in this order (the bench harness checks that Ginkgo kept it).
+// with --randomize-all off executes each operation's specs in this order (the bench harness checks
+// that Ginkgo kept it); Verdicts returns them in this order.
 func TreeOrder(p *Prepared) []string {
 	var out []string
 	for _, op := range tree(p) {
@@ -113,7 +117,7 @@ func byText(all []plan.Case, idx []int) []int {
 // registerCase registers one case; the spec holds a pointer into p.Cases, not a copy of it.
 func registerCase(p *Prepared, c *plan.Case) {
 	It(c.Text(), Label(c.Labels()...), func(ctx SpecContext) {
-		v := c.Execute(ctx, p.Env, func(f func()) { DeferCleanup(f) })
+		v := c.Execute(ctx, p.Env)
 		AddReportEntry(verdictEntry, v, ReportEntryVisibilityNever)
 		switch {
 		case v.Outcome == verdict.Pass:
@@ -130,16 +134,18 @@ func registerCase(p *Prepared, c *plan.Case) {
 	})
 }
 
-// Verdicts collects the verdicts of a Ginkgo report. A spec that ended without one (panic, timeout,
-// interrupt) becomes a blocking failure of its requirement, never a silent pass.
+// Verdicts collects the verdicts of a Ginkgo report in tree order (see TreeOrder), whatever order
+// the seed ran them in. A spec that ended without one (panic, timeout, interrupt) becomes a blocking
+// failure of its requirement, never a silent pass.
 func Verdicts(r Report, red interface{ String(string) string }) []verdict.Verdict {
-	var out []verdict.Verdict
+	var out byTree
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
+		key := strings.Join(sr.ContainerHierarchyTexts, "\x00") + "\x00" + sr.LeafNodeText
 		if v, ok := verdictOf(sr); ok {
-			out = append(out, v)
+			out.add(key, v)
 			continue
 		}
 		if sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending {
@@ -153,10 +159,34 @@ func Verdicts(r Report, red interface{ String(string) string }) []verdict.Verdic
 		if !ok {
 			req = requirement.Requirement{ID: id, Level: requirement.Must}
 		}
-		out = append(out, verdict.Verdict{Requirement: req, Case: sr.LeafNodeText, Outcome: verdict.Fail, Blocking: true,
+		var op string
+		if len(sr.ContainerHierarchyTexts) > 0 {
+			op = sr.ContainerHierarchyTexts[0] // the operation's container
+		}
+		out.add(key, verdict.Verdict{Requirement: req, Operation: op, Case: sr.LeafNodeText, Outcome: verdict.Fail, Blocking: true,
 			Message: red.String(fmt.Sprintf("the spec ended %s without a verdict: %s", sr.State, sr.Failure.Message))})
 	}
-	return out
+	sort.Sort(&out) // keys are unique: operation, area, spec text
+	return out.vs
+}
+
+// byTree sorts verdicts by their specs' tree keys in place (a copy of every verdict with its key
+// was 17 MB at 40,000 specs).
+type byTree struct {
+	keys []string
+	vs   []verdict.Verdict
+}
+
+func (b *byTree) add(key string, v verdict.Verdict) {
+	b.keys = append(b.keys, key)
+	b.vs = append(b.vs, v)
+}
+
+func (b *byTree) Len() int           { return len(b.keys) }
+func (b *byTree) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b *byTree) Swap(i, j int) {
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+	b.vs[i], b.vs[j] = b.vs[j], b.vs[i]
 }
 
 func verdictOf(sr types.SpecReport) (verdict.Verdict, bool) {
