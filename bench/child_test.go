@@ -144,7 +144,7 @@ func childSuite() (phases, error) {
 	sc, rc := ginkgo.GinkgoConfiguration()
 	rc.NoColor, rc.Succinct = true, true
 	t := &childT{}
-	ok := ginkgo.RunSpecs(t, "graphconform bench", sc, rc)
+	ok := conformance.RunTree(t, "graphconform bench", sc, rc)
 	ph.Passed = ok && !t.failed
 	if !treeDone.IsZero() {
 		ph.Tree = treeDone.Sub(t1).Seconds()

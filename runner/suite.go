@@ -50,7 +50,7 @@ func runSuite(p *conformance.Prepared, f runFlags, stdout, stderr io.Writer) int
 	}
 	t := &fakeT{}
 	start := time.Now()
-	passed := ginkgo.RunSpecs(t, "graphconform", sc, rc)
+	passed := conformance.RunTree(t, "graphconform", sc, rc)
 	if final != nil {
 		vs := conformance.Verdicts(*final, p.Redactor)
 		fmt.Fprint(stdout, "\n"+p.Redactor.String(conformance.SummaryTable(verdict.Summarize(vs))))

@@ -22,7 +22,7 @@ func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
 	}
 	defer p.Close()
 	Register(p)
-	return RunSpecs(t, "graphconform", ginkgoArgs...), nil
+	return RunTree(t, "graphconform", ginkgoArgs...), nil
 }
 
 // ReportRun is the report form of a run.
