@@ -104,16 +104,29 @@ func (o *Operation) Expand(values map[string]string) (string, error) {
 // escapeSegment escapes a key for a path segment. Graph keys are GUIDs or similar; anything that
 // would change the path's structure is percent-encoded.
 func escapeSegment(s string) string {
+	i := 0
+	for i < len(s) && segmentSafe(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s // the common case: a GUID
+	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
 		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
+		if segmentSafe(c) {
 			b.WriteByte(c)
 			continue
 		}
 		fmt.Fprintf(&b, "%%%02X", c)
 	}
 	return b.String()
+}
+
+func segmentSafe(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0
 }
 
 // Text is the operation's short human name, "POST /deviceManagement/.../disconnect".
