@@ -44,6 +44,8 @@ func runChild(mode string) int {
 		ph, err = childPhases()
 	case "floor":
 		ph, err = childFloor()
+	case "mock":
+		ph, err = childMock()
 	default:
 		err = fmt.Errorf("unknown child mode %q", mode)
 	}

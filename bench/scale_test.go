@@ -41,9 +41,12 @@ func scaleSizes(b *testing.B) []int {
 //   - cold:      the scale profile below, one process, cache empty (what a first run costs);
 //   - isolated:  the defaults, one entity per spec (3 requests per spec), every exchange kept;
 //   - shared:    the scale profile, --share-entities --exchanges failures, one process;
-//   - 2shards:   the same as two shard processes side by side (one per core), the local form of
-//     spreading a run over CI jobs; wall is the slower shard;
-//   - 2shards-memlimit: the same with GOMEMLIMIT=900MiB in each process (Go's soft heap limit).
+//   - 2shards:   the same as two shard processes side by side (one per core), each with its mock in
+//     process like the single-process variants; wall is the slower shard;
+//   - 2shards-memlimit: the same with GOMEMLIMIT=900MiB in each shard (Go's soft heap limit);
+//   - 2shards-one-mock: 2shards-memlimit against one mock process, the recipe of docs/scale.md
+//     (graphconform mock, then run --shard i/2 against it: shards must judge one target to be
+//     merged); the RSS sum includes the mock process.
 func BenchmarkScale(b *testing.B) {
 	for _, n := range scaleSizes(b) {
 		specPath := description(b, n)
@@ -72,6 +75,7 @@ func BenchmarkScale(b *testing.B) {
 			{name: "shared", scale: true, shards: 1},
 			{name: "2shards", scale: true, shards: 2},
 			{name: "2shards-memlimit", scale: true, shards: 2, memLimit: "900MiB"},
+			{name: "2shards-one-mock", scale: true, shards: 2, memLimit: "900MiB", oneMock: true},
 		} {
 			b.Run(fmt.Sprintf("actions=%d/%s", n, v.name), func(b *testing.B) {
 				var wall, prepare, tree, run, rss, rssSum float64
@@ -112,16 +116,35 @@ type scaleVariant struct {
 	shards    int
 	coldCache bool   // a fresh, empty contract cache
 	memLimit  string // GOMEMLIMIT of each process; "" leaves Go's default (none)
+	oneMock   bool   // the shards judge one mock process instead of one mock each in process
 }
 
 // shardRuns runs the suite as v.shards concurrent child processes (1: one unsharded child), all
-// with the contract cache in cache.
-func shardRuns(b *testing.B, specPath string, n int, v scaleVariant, cache string) []childRun {
-	runs := make([]childRun, v.shards)
+// with the contract cache in cache, each with its mock in process; with v.oneMock they judge one
+// mock process started first instead, whose peak RSS is returned as one more run without specs.
+func shardRuns(b testing.TB, specPath string, n int, v scaleVariant, cache string) (runs []childRun) {
+	runs = make([]childRun, v.shards)
 	errs := make([]error, v.shards)
+	var base string
+	if v.oneMock {
+		m, err := startMock(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() {
+			if err := m.stop(); err != nil {
+				b.Errorf("the mock process: %v", err)
+			}
+			runs = append(runs, childRun{RSSMiB: m.rssMiB()})
+		}()
+		base = m.URL
+	}
 	var wg sync.WaitGroup
 	for i := range runs {
 		env := childEnv("suite", specPath, n)
+		if base != "" {
+			env[envBase] = base
+		}
 		env[spec.CacheEnv] = cache
 		if v.scale {
 			env[envShare], env[envExch] = "1", "failures"
