@@ -85,7 +85,8 @@ func (r *Redactor) String(s string) string {
 
 // scrubShapes masks credential-shaped text. Each pattern runs only where its literal prefix occurs
 // (skipping the regexps for strings without one was ~10 % of a large run's CPU; gating each one
-// precisely, another 5 %). all runs every pattern: the reference the fuzz test compares with.
+// precisely, about 4 % more: a 401's WWW-Authenticate names both words). all runs every pattern:
+// the reference the fuzz test compares with.
 func scrubShapes(s string, all bool) string {
 	if all || authPrefix(s) {
 		s = authHeader.ReplaceAllString(s, "${1}${2} "+Mask)
