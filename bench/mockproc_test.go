@@ -29,9 +29,10 @@ func childMock() (phases, error) {
 
 // mockProcess is a running mock child.
 type mockProcess struct {
-	cmd   *exec.Cmd
-	stdin io.Closer
-	URL   string
+	cmd     *exec.Cmd
+	stdin   io.Closer
+	drained chan struct{} // closed when the child's stdout reached EOF
+	URL     string
 }
 
 // startMock starts a mock child serving the entity sets of n generated actions and waits (at most a
@@ -51,9 +52,10 @@ func startMock(n int) (*mockProcess, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	m := &mockProcess{cmd: cmd, stdin: stdin}
+	m := &mockProcess{cmd: cmd, stdin: stdin, drained: make(chan struct{})}
 	found := make(chan string, 1)
 	go func() {
+		defer close(m.drained)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if url, ok := strings.CutPrefix(sc.Text(), mockURLPrefix); ok {
@@ -75,9 +77,16 @@ func startMock(n int) (*mockProcess, error) {
 	return nil, fmt.Errorf("the mock child announced no URL")
 }
 
-// stop ends the mock child.
+// stop ends the mock child: stdin closed, its output read to the end (Wait must not close the pipe
+// under a reader), killed if it has not ended within 30 s.
 func (m *mockProcess) stop() error {
 	_ = m.stdin.Close()
+	select {
+	case <-m.drained:
+	case <-time.After(30 * time.Second):
+		_ = m.cmd.Process.Kill()
+		<-m.drained
+	}
 	return m.cmd.Wait()
 }
 
