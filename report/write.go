@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Names of the files WriteAll writes; other tools (CI configuration, the merge command) rely on them.
@@ -15,31 +18,136 @@ const (
 	HTMLFile  = "report.html"
 )
 
+// CheckDir makes sure reports can be written to dir, before a run sends anything: it creates dir
+// if it is missing, then creates and removes a temporary file in it. The error is one line naming
+// the directory and the problem (a regular file in the way, a dangling symbolic link, a read-only
+// or special file system).
+func CheckDir(dir string) error {
+	bad := func(problem string, a ...any) error {
+		return fmt.Errorf("cannot write the reports to %s: %s", dir, fmt.Sprintf(problem, a...))
+	}
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if _, err := os.Stat(dir); err != nil {
+			target, _ := os.Readlink(dir)
+			return bad("it is a symbolic link to %s, which %s", target, reason(err))
+		}
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return bad("it is a %s, not a directory", kind(fi.Mode()))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return bad("cannot create it: %s", reason(err))
+	}
+	f, err := os.CreateTemp(dir, ".graphconform-check-*")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) { // the directory exists: /proc and /sys refuse new files so
+			return bad("cannot create a file in it: its file system does not take new files")
+		}
+		return bad("cannot create a file in it: %s", reason(err))
+	}
+	name := f.Name()
+	werr := f.Close()
+	if err := os.Remove(name); err != nil {
+		return bad("cannot remove a file from it: %s", reason(err))
+	}
+	if werr != nil {
+		return bad("cannot write a file in it: %s", reason(werr))
+	}
+	return nil
+}
+
+// reason is the system's word for a file-system error, without the path the caller already named.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a parent of it is not a directory"
+	case errors.Is(err, syscall.EROFS):
+		return "the file system is read-only"
+	}
+	return err.Error()
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "regular file"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
+}
+
 // WriteAll creates dir if needed and writes report.json, junit.xml and report.html into it. An error
 // names the directory or file it concerns.
 //
-// Each report is rendered in memory before its file is touched, so a rendering error never leaves a
-// truncated report behind to be mistaken for a complete one.
+// Every report is rendered in memory first, so a rendering error leaves the directory untouched.
+// Each file is then written to a temporary file in dir and renamed over its name: a reader never
+// sees half a report, and a symbolic link planted at a report's name is replaced, never followed.
 func WriteAll(dir string, r Run) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: creating directory %s: %w", dir, err)
 	}
-	for _, f := range []struct {
+	files := []struct {
 		name  string
 		write func(io.Writer, Run) error
+		buf   bytes.Buffer
 	}{
-		{JSONFile, WriteJSON},
-		{JUnitFile, WriteJUnit},
-		{HTMLFile, WriteHTML},
-	} {
-		path := filepath.Join(dir, f.name)
-		var buf bytes.Buffer
-		if err := f.write(&buf, r); err != nil {
-			return fmt.Errorf("report: %s: %w", path, err)
+		{name: JSONFile, write: WriteJSON},
+		{name: JUnitFile, write: WriteJUnit},
+		{name: HTMLFile, write: WriteHTML},
+	}
+	for i := range files {
+		f := &files[i]
+		if err := f.write(&f.buf, r); err != nil {
+			return fmt.Errorf("report: %s: %w", filepath.Join(dir, f.name), err)
 		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	}
+	for i := range files {
+		path := filepath.Join(dir, files[i].name)
+		if err := WriteFileAtomic(path, files[i].buf.Bytes()); err != nil {
 			return fmt.Errorf("report: writing %s: %w", path, err)
 		}
 	}
 	return nil
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same directory and a
+// rename: the file appears whole or not at all, and whatever was at path (a symbolic link
+// included) is replaced rather than written through.
+func WriteFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	// CreateTemp makes 0600; a report is for whoever reads the directory.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("a directory is in the way")
+	}
+	return os.Rename(tmp.Name(), path)
 }
