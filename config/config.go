@@ -25,6 +25,7 @@ type File struct {
 	// Revision of the permission table to judge against ("current", "pre-2021"); "" = current.
 	Revision string    `yaml:"revision"`
 	Target   Target    `yaml:"target"`
+	Run      RunKeys   `yaml:"run"`
 	Personas []Persona `yaml:"personas"`
 
 	name   string
@@ -47,6 +48,17 @@ type Target struct {
 	Retry *Retry `yaml:"retry"`
 
 	timeout time.Duration
+}
+
+// RunKeys are the run options a config file may set (see RunOptions); a flag or an environment
+// variable wins over them. Strings, so ${VAR} works and errors name the field.
+type RunKeys struct {
+	// Strict: SHOULD failures fail the run ("true" or "false").
+	Strict string `yaml:"strict"`
+	// Certify: the gate fails when a MUST was not exercised.
+	Certify string `yaml:"certify"`
+	// Timeout bounds the whole run (a Go duration).
+	Timeout string `yaml:"timeout"`
 }
 
 // Retry overrides exchange.DefaultRetry field by field.
@@ -92,36 +104,38 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 }
 
-func init() {
-	// Any binary that links this package (the runner, a suite test importing it) can use --config.
-	conformance.ConfigLoader = Load
-}
-
-// Load reads a config file over base. Values already set in base (from command-line flags) win;
-// personas and secrets come from the file. It has the signature of conformance.ConfigLoader.
+// Load reads a config file over base. Values already set in base win; personas and secrets come
+// from the file. The commands use Flags.Resolve, which applies the file's keys in the one order of
+// precedence of the run options; Load is for programs that build a Config themselves.
 func Load(path string, base conformance.Config) (conformance.Config, error) {
 	return LoadWith(path, base, Options{})
 }
 
 // LoadWith is Load with options.
 func LoadWith(path string, base conformance.Config, o Options) (conformance.Config, error) {
+	lookup := o.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	f, err := ReadFile(path, lookup)
+	if err != nil {
+		return base, err
+	}
+	return f.Config(context.Background(), base, o)
+}
+
+// ReadFile reads and parses a config file; lookup expands ${VAR}. It reads no other file and
+// sends nothing.
+func ReadFile(path string, lookup func(string) (string, bool)) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return base, fmt.Errorf("%s: cannot read the config file: %v", path, err)
+		return nil, fmt.Errorf("%s: cannot read the config file: %v", path, err)
 	}
-	lookup := o.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
-	f, err := Parse(path, data, lookup)
-	if err != nil {
-		return base, err
-	}
-	return f.Config(context.Background(), base, o)
+	return Parse(path, data, lookup)
 }
 
 // Config resolves the file into a run configuration over base: it reads the CA file and fetches

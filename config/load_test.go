@@ -186,10 +186,3 @@ func TestLoadClientCredentials(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
-
-// The loader is what conformance.Flags uses for --config.
-func TestConfigLoaderHook(t *testing.T) {
-	if conformance.ConfigLoader == nil {
-		t.Fatal("package config does not set conformance.ConfigLoader")
-	}
-}

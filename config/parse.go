@@ -73,6 +73,9 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*File,
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
+	if err := f.validateRun(); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -168,6 +171,7 @@ var sections = map[string]reflect.Type{
 	"config.Persona":           reflect.TypeOf(Persona{}),
 	"config.ClientCredentials": reflect.TypeOf(ClientCredentials{}),
 	"config.Retry":             reflect.TypeOf(Retry{}),
+	"config.RunKeys":           reflect.TypeOf(RunKeys{}),
 }
 
 func unknownFieldMsg(field, typeName string) string {

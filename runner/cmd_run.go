@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -14,7 +16,6 @@ import (
 
 	"github.com/graphconform/graphconform/config"
 	"github.com/graphconform/graphconform/exchange"
-	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
@@ -23,64 +24,57 @@ func init() {
 	register(command{name: "run", summary: "run the suite against a target (default: the embedded reference mock)", run: cmdRun})
 }
 
-// runFlags are the flags of "graphconform run".
+// runFlags are what runSuite needs of the resolved command line.
 type runFlags struct {
-	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard, exchanges string
-	specs                                                                                       listFlag
-	strict, dryRun, verbose, shareEntities                                                      bool
+	reportDir, labelFilter string
+	verbose                bool
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
+var runSynopsis = config.Synopsis(config.EntryRun)
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var f runFlags
 	fs := newFlags("run", runSynopsis, stderr)
-	fs.StringVar(&f.config, "config", "", "YAML config: target and personas (see docs/usage.md); without it, the embedded mock and its fixture personas")
-	fs.StringVar(&f.baseURL, "base-url", "", "target service root, e.g. https://graph.example.com/v1.0 (overrides target.baseURL)")
-	fs.StringVar(&f.reportDir, "report-dir", "", "write junit.xml, report.json, report.html and "+ginkgoJSONFile+" here")
-	fs.BoolVar(&f.strict, "strict", false, "SHOULD and MAY failures fail the run too")
-	fs.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter over requirement IDs, levels, areas, personas, e.g. 'must && !permissions'")
-	fs.StringVar(&f.revision, "revision", "", "permission-table revision to judge against: current or pre-2021 (default current)")
-	fs.StringVar(&f.partnerID, "partner-id", "", "existing remoteAssistancePartner id (overrides target.partnerId)")
-	fs.Var(&f.specs, "spec", "OpenAPI description file (repeatable; default: the shipped description)")
-	fs.StringVar(&f.permissions, "permissions", "", "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions")
-	fs.BoolVar(&f.shareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation (surveys of large descriptions; see docs/scale.md)")
-	fs.StringVar(&f.exchanges, "exchanges", "all", "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)")
-	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
-	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
+	flags := config.BindFlags(fs, config.EntryRun)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s run %s\n\nflags:\n", programName, runSynopsis)
+		config.PrintUsage(stderr, config.EntryRun)
+		fmt.Fprintf(stderr, "\nExit codes: %d the gate passed, %d a conformance failure, %d a usage or configuration error or an unreachable target (nothing judged).\n", exitOK, exitFail, exitConfig)
+	}
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	filter, err := parseLabelFilter(f.labelFilter)
+	// Flags, GRAPHCONFORM_* variables and the config file, in the one order of precedence of
+	// package config; the report directory is checked here, before anything is sent.
+	run, err := flags.Resolve(ctx, config.ResolveOptions{})
 	if err != nil {
-		return fail(stderr, exitUsage, "--label-filter %q: %v", f.labelFilter, err)
+		return fail(stderr, exitConfig, "%s", redactWith(run.Config.Secrets, err.Error()))
 	}
-	cfg, err := f.runConfig()
+	cfg := run.Config
+	filter, err := parseLabelFilter(cfg.LabelFilter)
 	if err != nil {
-		return fail(stderr, exitConfig, "%v", err)
+		return fail(stderr, exitUsage, "--label-filter %q: %v", cfg.LabelFilter, err)
 	}
 	// A dry run sends nothing, so it may preview a remote target that has not opted in yet.
 	allowed := cfg.AllowMutation
-	if f.dryRun {
+	if run.DryRun {
 		cfg.AllowMutation = true
 	}
 	p, err := conformance.Prepare(ctx, cfg)
 	if err != nil {
 		msg := err.Error()
-		if errors.Is(err, conformance.ErrMutationNotAllowed) && f.config != "" {
-			msg = f.config + ": " + msg // the fix goes in the config file: name it
+		if errors.Is(err, conformance.ErrMutationNotAllowed) && run.ConfigFile != "" {
+			msg = run.ConfigFile + ": " + msg // the fix goes in the config file: name it
 		}
 		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, msg))
 	}
 	defer p.Close()
 	if len(p.Cases) == 0 && !cfg.Shard.Whole() {
-		return fail(stderr, exitUsage, "--shard %s holds none of the run's specs; use fewer shards", f.shard)
+		return fail(stderr, exitUsage, "--shard %s holds none of the run's specs; use fewer shards", cfg.Shard)
 	}
 	if n := countSelected(p, filter); n == 0 {
-		return fail(stderr, exitUsage, "--label-filter %q selects none of the %d specs (try graphconform requirements for IDs, levels and areas)", f.labelFilter, len(p.Cases))
+		return fail(stderr, exitUsage, "--label-filter %q selects none of the %d specs (try graphconform requirements for IDs, levels and areas)", cfg.LabelFilter, len(p.Cases))
 	}
-	if f.dryRun {
+	if run.DryRun {
 		return dryRun(ctx, p, filter, allowed, stdout)
 	}
 	if cfg.BaseURL != "" {
@@ -89,31 +83,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
 	}
-	return runSuite(p, f, stdout, stderr)
-}
-
-// runConfig builds the run's configuration: flags first, then the config file under them.
-func (f runFlags) runConfig() (conformance.Config, error) {
-	cfg := conformance.Config{BaseURL: strings.TrimRight(f.baseURL, "/"), ReportDir: f.reportDir, Strict: f.strict,
-		LabelFilter: f.labelFilter, Revision: f.revision, PartnerID: f.partnerID, Specs: f.specs}
-	shard, err := conformance.ParseShard(f.shard)
-	if err != nil {
-		return cfg, fmt.Errorf("--%v", err)
-	}
-	cfg.Shard = shard
-	cfg.ShareEntities = f.shareEntities
-	cfg.Exchanges = f.exchanges
-	if f.permissions != "" {
-		o, err := permissions.LoadFile(f.permissions)
-		if err != nil {
-			return cfg, fmt.Errorf("--permissions: %w", err)
-		}
-		cfg.Permissions = o
-	}
-	if f.config == "" {
-		return cfg, nil
-	}
-	return config.LoadWith(f.config, cfg, config.Options{Offline: f.dryRun})
+	return runSuite(p, runFlags{reportDir: cfg.ReportDir, labelFilter: cfg.LabelFilter, verbose: run.Verbose}, stdout, stderr)
 }
 
 func parseLabelFilter(expr string) (types.LabelFilter, error) {
@@ -194,4 +164,28 @@ func unjudgedReports(p *conformance.Prepared, reason string) string {
 		return "; writing the reports: " + p.Redactor.String(err.Error())
 	}
 	return ""
+}
+
+// ginkgoJSONReport is where Ginkgo writes its own JSON report: a fresh temporary file in dir, and
+// the function that renames it to ginkgo-report.json after the run. Ginkgo writes the report with
+// os.Create, which would follow a symbolic link planted at ginkgo-report.json; the rename replaces
+// it, like the suite's own reports (report.WriteFileAtomic).
+func ginkgoJSONReport(dir string) (string, func(io.Writer), error) {
+	f, err := os.CreateTemp(dir, "."+ginkgoJSONFile+".tmp-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot write the reports to %s: %v", dir, err)
+	}
+	tmp := f.Name()
+	f.Close()
+	return tmp, func(stderr io.Writer) {
+		defer os.Remove(tmp) // a no-op once renamed
+		fi, err := os.Stat(tmp)
+		if err != nil || fi.Size() == 0 {
+			return // Ginkgo wrote nothing (an interrupted run): no half report under the real name
+		}
+		_ = os.Chmod(tmp, 0o644) // CreateTemp made it 0600; os.Create keeps that
+		if err := os.Rename(tmp, filepath.Join(dir, ginkgoJSONFile)); err != nil {
+			fmt.Fprintf(stderr, "%s: writing %s: %v\n", programName, filepath.Join(dir, ginkgoJSONFile), err)
+		}
+	}, nil
 }

@@ -24,8 +24,8 @@ func TestUsageAndUnknownCommand(t *testing.T) {
 	if r := inProcess("certify"); r.code != exitUsage || !strings.Contains(r.stderr, `unknown command "certify"`) {
 		t.Errorf("unknown command: %s", r)
 	}
-	if r := inProcess("run", "--mutant", "x"); r.code != exitUsage || !strings.Contains(r.stderr, "flag provided but not defined: -mutant") {
-		t.Errorf("--mutant is a mock flag, not a run flag: %s", r)
+	if r := inProcess("run", "--mutant", "x"); r.code != exitConfig || !strings.Contains(r.stderr, `unknown mutant "x"`) {
+		t.Errorf("--mutant names an unknown mutant: %s", r)
 	}
 	if r := inProcess("run", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "--dry-run") {
 		t.Errorf("run -h: %s", r)

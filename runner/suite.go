@@ -46,7 +46,12 @@ func runSuite(p *conformance.Prepared, f runFlags, stdout, stderr io.Writer) int
 			return fail(stderr, exitUsage, "--report-dir %s: %v", f.reportDir, err)
 		}
 		reportDir = abs
-		rc.JSONReport = filepath.Join(abs, ginkgoJSONFile)
+		tmp, moveIntoPlace, err := ginkgoJSONReport(abs)
+		if err != nil {
+			return fail(stderr, exitConfig, "%v", err)
+		}
+		defer moveIntoPlace(stderr)
+		rc.JSONReport = tmp
 	}
 	t := &fakeT{}
 	start := time.Now()

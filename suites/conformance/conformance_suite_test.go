@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"context"
 	"flag"
 	"testing"
 
@@ -11,19 +12,19 @@ import (
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
-// flags are bound at package init so that `go test` / the ginkgo CLI parse them before TestConformance.
-var flags = conformance.BindFlags(flag.CommandLine)
+// flags are bound at package init so that `go test` / the ginkgo CLI parse them before
+// TestConformance. They are config's one table of run options, the same as graphconform run's.
+var flags = config.BindFlags(flag.CommandLine, config.EntrySuite)
 
 // TestConformance runs the generated suite: against the embedded reference mock by default, or the
 // target given by --base-url / --config (or their GRAPHCONFORM_* variables).
 func TestConformance(t *testing.T) {
 	RegisterFailHandler(Fail)
-	conformance.ConfigLoader = config.Load // --config / GRAPHCONFORM_CONFIG: target and personas from YAML
-	cfg, err := flags.Config()
+	run, err := flags.Resolve(context.Background(), config.ResolveOptions{})
 	if err != nil {
 		t.Fatalf("graphconform: %v", err)
 	}
-	if _, err := conformance.Run(t, cfg); err != nil {
+	if _, err := conformance.Run(t, run.Config); err != nil {
 		t.Fatalf("graphconform: %v", err)
 	}
 }

@@ -42,6 +42,10 @@ type Config struct {
 	Revision string
 	// Strict makes SHOULD and MAY failures fail the run.
 	Strict bool
+	// Certify fails the gate when a MUST (a SHOULD too when Strict) was not exercised.
+	Certify bool
+	// RunTimeout bounds the whole run; 0 is no bound. A run it cuts short is INCOMPLETE.
+	RunTimeout time.Duration
 	// Specs are OpenAPI description files; empty = the shipped description.
 	Specs       []string
 	Select      spec.Selector

@@ -1,0 +1,467 @@
+package config
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/graphconform/graphconform/permissions"
+	"github.com/graphconform/graphconform/report"
+	"github.com/graphconform/graphconform/suites/conformance"
+)
+
+// Kind is the type of a run option's value.
+type Kind string
+
+// Kinds of run options.
+const (
+	String   Kind = "string"
+	Bool     Kind = "bool"
+	Duration Kind = "duration" // a Go duration, 0 or more; 0 is the default behaviour
+	List     Kind = "list"     // a repeatable flag; comma-separated in a variable
+)
+
+// Entry is a command that reads run options.
+type Entry uint8
+
+// The two entries: `graphconform run`, and the Ginkgo suite (`ginkgo run ./suites/...`, `go test`).
+const (
+	EntryRun Entry = 1 << iota
+	EntrySuite
+	bothEntries = EntryRun | EntrySuite
+)
+
+// Option is one run option: its flag, environment variable, config-file key, type, default and
+// usage, and how its value sets a run. Both entries bind their flags from Options and resolve them
+// with one precedence rule (Flags.Resolve), so they cannot drift apart again.
+type Option struct {
+	Name    string // flag name, without dashes
+	Env     string // environment variable; "" for options no environment may set behind a command line
+	Key     string // config-file key (a dotted path); "" when the file has none
+	Kind    Kind
+	Arg     string // the value's placeholder in a synopsis ("" for a bool)
+	Default string // as text; "" is the zero value
+	Usage   string
+	Entries Entry
+	// Choices, when set, are the only values accepted.
+	Choices []string
+	set     func(r *Run, v value) error
+}
+
+// value is an option's value parsed according to its Kind.
+type value struct {
+	s string
+	b bool
+	d time.Duration
+	l []string
+}
+
+// Run is a resolved command line: the run's configuration and the options that steer the command
+// rather than the run.
+type Run struct {
+	Config conformance.Config
+	// ConfigFile is the config file that was read ("" when none).
+	ConfigFile string
+	// DryRun and Verbose are graphconform run's own (Ginkgo has --ginkgo.dry-run and -v).
+	DryRun, Verbose bool
+}
+
+// RunOptions is the one table of run options, in the order `graphconform run -h` lists them.
+//
+// dry-run has no variable on purpose: a variable left set in a CI job would make every run send
+// nothing and exit 0, a green run that judged nothing.
+var RunOptions = []Option{
+	{Name: "config", Env: "GRAPHCONFORM_CONFIG", Kind: String, Arg: "FILE", Entries: bothEntries,
+		Usage: "YAML config: target and personas (see docs/usage.md); without it, the embedded mock and its fixture personas",
+		set:   func(r *Run, v value) error { r.ConfigFile = v.s; return nil }},
+	{Name: "base-url", Env: "GRAPHCONFORM_BASE_URL", Key: "target.baseURL", Kind: String, Arg: "URL", Entries: bothEntries,
+		Usage: "target service root, e.g. https://graph.example.com/v1.0 (default: the embedded reference mock)",
+		set:   func(r *Run, v value) error { r.Config.BaseURL = strings.TrimRight(v.s, "/"); return nil }},
+	{Name: "report-dir", Env: "GRAPHCONFORM_REPORT_DIR", Kind: String, Arg: "DIR", Entries: bothEntries,
+		Usage: "write report.json, junit.xml, report.html and ginkgo-report.json here (checked before anything is sent)",
+		set:   func(r *Run, v value) error { r.Config.ReportDir = v.s; return nil }},
+	{Name: "strict", Env: "GRAPHCONFORM_STRICT", Key: "run.strict", Kind: Bool, Entries: bothEntries,
+		Usage: "SHOULD failures fail the run too (MAY failures are always advisory)",
+		set:   func(r *Run, v value) error { r.Config.Strict = v.b; return nil }},
+	{Name: "certify", Env: "GRAPHCONFORM_CERTIFY", Key: "run.certify", Kind: Bool, Entries: bothEntries,
+		Usage: "certification mode: the gate fails when a MUST (a SHOULD too with --strict) was not exercised",
+		set:   func(r *Run, v value) error { r.Config.Certify = v.b; return nil }},
+	{Name: "timeout", Env: "GRAPHCONFORM_TIMEOUT", Key: "run.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
+		Usage: "bound on the whole run, e.g. 30m; a run it cuts short is INCOMPLETE (default: none)",
+		set:   func(r *Run, v value) error { r.Config.RunTimeout = v.d; return nil }},
+	{Name: "request-timeout", Env: "GRAPHCONFORM_REQUEST_TIMEOUT", Key: "target.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
+		Usage: "bound on one HTTP exchange (default 10s)",
+		set:   func(r *Run, v value) error { r.Config.Timeout = v.d; return nil }},
+	{Name: "label-filter", Env: "GRAPHCONFORM_LABEL_FILTER", Kind: String, Arg: "EXPR", Entries: EntryRun,
+		Usage: "Ginkgo label filter over requirement IDs, levels, areas, personas, e.g. 'must && !permissions' (the suite entry has --ginkgo.label-filter)",
+		set:   func(r *Run, v value) error { r.Config.LabelFilter = v.s; return nil }},
+	{Name: "revision", Env: "GRAPHCONFORM_REVISION", Key: "revision", Kind: String, Arg: "current|pre-2021", Entries: bothEntries,
+		Usage: "permission-table revision to judge against (default: the description's current one)",
+		set:   func(r *Run, v value) error { r.Config.Revision = v.s; return nil }},
+	{Name: "partner-id", Env: "GRAPHCONFORM_PARTNER_ID", Key: "target.partnerId", Kind: String, Arg: "ID", Entries: bothEntries,
+		Usage: "existing remoteAssistancePartner id (default: each spec creates its own and deletes it)",
+		set:   func(r *Run, v value) error { r.Config.PartnerID = v.s; return nil }},
+	{Name: "spec", Env: "GRAPHCONFORM_SPEC", Kind: List, Arg: "FILE", Entries: bothEntries,
+		Usage: "OpenAPI description file, repeatable or comma-separated (default: the shipped description)",
+		set:   func(r *Run, v value) error { r.Config.Specs = v.l; return nil }},
+	{Name: "permissions", Env: "GRAPHCONFORM_PERMISSIONS", Kind: String, Arg: "FILE", Entries: bothEntries,
+		Usage: "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions",
+		set: func(r *Run, v value) error {
+			o, err := permissions.LoadFile(v.s)
+			r.Config.Permissions = o
+			return err
+		}},
+	{Name: "shard", Env: "GRAPHCONFORM_SHARD", Kind: String, Arg: "i/n", Entries: bothEntries,
+		Usage: "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json",
+		set: func(r *Run, v value) error {
+			s, err := conformance.ParseShard(v.s)
+			r.Config.Shard = s
+			return err
+		}},
+	{Name: "share-entities", Env: "GRAPHCONFORM_SHARE_ENTITIES", Kind: Bool, Entries: bothEntries,
+		Usage: "one entity per operation instead of one per spec: fewer requests, less isolation (surveys of large descriptions; see docs/scale.md)",
+		set:   func(r *Run, v value) error { r.Config.ShareEntities = v.b; return nil }},
+	{Name: "exchanges", Env: "GRAPHCONFORM_EXCHANGES", Kind: String, Arg: "all|failures", Default: conformance.ExchangesAll, Entries: bothEntries,
+		Choices: []string{conformance.ExchangesAll, conformance.ExchangesFailures},
+		Usage:   "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)",
+		set:     func(r *Run, v value) error { r.Config.Exchanges = v.s; return nil }},
+	{Name: "mutant", Env: "GRAPHCONFORM_MUTANT", Kind: String, Arg: "NAME", Entries: bothEntries,
+		Usage: "serve this mutant of the embedded mock instead of the reference (graphconform mutants lists them)",
+		set:   func(r *Run, v value) error { r.Config.Mutant = v.s; return nil }},
+	{Name: "dry-run", Kind: Bool, Entries: EntryRun,
+		Usage: "list every request the run would send (method, URL, persona) and send none",
+		set:   func(r *Run, v value) error { r.DryRun = v.b; return nil }},
+	{Name: "v", Kind: Bool, Entries: EntryRun,
+		Usage: "verbose Ginkgo output",
+		set:   func(r *Run, v value) error { r.Verbose = v.b; return nil }},
+}
+
+// For is the options entry e has, in table order.
+func For(e Entry) []Option {
+	var out []Option
+	for _, o := range RunOptions {
+		if o.Entries&e != 0 {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Synopsis is the options of entry e as a usage line: [--config FILE] [--strict] ...
+func Synopsis(e Entry) string {
+	var parts []string
+	for _, o := range For(e) {
+		s := "[" + o.flagName()
+		if o.Kind != Bool {
+			s += " " + o.Arg
+		}
+		s += "]"
+		if o.Kind == List {
+			s += "..."
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// source names where a value came from, for errors.
+type source struct {
+	kind string // "flag", "env", "file", "default"
+	name string // --strict, GRAPHCONFORM_STRICT, the file's error prefix
+}
+
+// raw is one option's text from one source; ok says the source gave it at all.
+type raw struct {
+	text []string // a List's items; one element otherwise
+	from source
+}
+
+// pick is the precedence rule, written once for both entries and every option: a flag on the
+// command line, else its environment variable, else its config-file key, else the default. An
+// empty value counts as not given at every level (an empty GRAPHCONFORM_SHARD="" in a pod spec is
+// "unset"); --strict=false is not empty, so it does override GRAPHCONFORM_STRICT=true.
+func (o Option) pick(flagVal *flagValue, lookup func(string) (string, bool), f *File) raw {
+	if flagVal != nil && len(flagVal.items) > 0 {
+		return raw{text: flagVal.items, from: source{"flag", o.flagName()}}
+	}
+	if o.Env != "" {
+		if v, _ := lookup(o.Env); v != "" {
+			return raw{text: splitItems(o.Kind, v), from: source{"env", o.Env}}
+		}
+	}
+	if f != nil && o.Key != "" {
+		if v, ok := f.keyValue(o.Key); ok && v != "" {
+			return raw{text: splitItems(o.Kind, v), from: source{"file", f.errorf(o.Key, "").Error()}}
+		}
+	}
+	return raw{text: splitItems(o.Kind, o.Default), from: source{"default", "the default of " + o.flagName()}}
+}
+
+// splitItems is a List's comma-separated items, or the value itself.
+func splitItems(k Kind, s string) []string {
+	if k != List {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parse reads the text by the option's kind. The error is the problem only; the caller names the
+// source.
+func (o Option) parse(items []string) (value, error) {
+	var s string
+	if len(items) > 0 {
+		s = strings.TrimSpace(items[len(items)-1]) // a repeated non-list flag: the last one wins, as with package flag
+	}
+	switch o.Kind {
+	case Bool:
+		if s == "" {
+			return value{}, nil
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return value{}, fmt.Errorf("%q is not a boolean; write true or false", s)
+		}
+		return value{b: b}, nil
+	case Duration:
+		if s == "" {
+			return value{}, nil
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return value{}, fmt.Errorf("%q is not a Go duration of 0 or more; write e.g. 30s or 1m30s", s)
+		}
+		return value{d: d}, nil
+	case List:
+		return value{l: items}, nil
+	}
+	if len(o.Choices) > 0 && s != "" && !contains(o.Choices, s) {
+		return value{}, fmt.Errorf("%q is not one of %s", s, strings.Join(o.Choices, ", "))
+	}
+	return value{s: s}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// errorAt names the source of a bad value in the one-line form of each: "--strict: ...",
+// "GRAPHCONFORM_STRICT: ...", "file.yaml:3: run.strict: ...".
+func (r raw) errorAt(err error) error {
+	if r.from.kind == "file" {
+		return fmt.Errorf("%s%v", r.from.name, err) // the file's prefix ends in ": "
+	}
+	return fmt.Errorf("%s: %v", r.from.name, err)
+}
+
+// ResolveOptions tune Resolve.
+type ResolveOptions struct {
+	// LookupEnv reads the environment (variables and ${VAR} in the config file); nil means
+	// os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+// Resolve applies every option of the entry in its one order of precedence (see pick), then reads
+// the config file's personas and TLS settings. Every local check comes before anything is sent:
+// a bad value, an unusable report directory and a bad config file are errors here, before a token
+// endpoint or the target hears from the run.
+func (f *Flags) Resolve(ctx context.Context, ro ResolveOptions) (Run, error) {
+	lookup := ro.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	var run Run
+	opts := For(f.entry)
+	// The config file is itself an option (flag or variable); it must be read before the options
+	// whose value it may hold.
+	var file *File
+	for _, o := range opts {
+		if o.Name != "config" {
+			continue
+		}
+		r := o.pick(f.vals[o.Name], lookup, nil)
+		v, err := o.parse(r.text)
+		if err != nil {
+			return run, r.errorAt(err)
+		}
+		if v.s != "" {
+			if file, err = ReadFile(v.s, lookup); err != nil {
+				return run, err
+			}
+		}
+	}
+	for _, o := range opts {
+		r := o.pick(f.vals[o.Name], lookup, file)
+		v, err := o.parse(r.text)
+		if err != nil {
+			return run, r.errorAt(err)
+		}
+		if len(r.text) == 0 {
+			continue // nothing given anywhere and no default: leave the zero value
+		}
+		if err := o.set(&run, v); err != nil {
+			return run, r.errorAt(err)
+		}
+	}
+	if !run.DryRun && run.Config.ReportDir != "" {
+		// A dry run writes no reports; any other run learns now, not after every request was sent.
+		if err := report.CheckDir(run.Config.ReportDir); err != nil {
+			return run, err
+		}
+	}
+	if file == nil {
+		return run, nil
+	}
+	cfg, err := file.Config(ctx, run.Config, Options{Offline: run.DryRun, LookupEnv: lookup})
+	run.Config = cfg
+	return run, err
+}
+
+// Flags are the run options of one entry bound on a flag set.
+type Flags struct {
+	entry Entry
+	vals  map[string]*flagValue
+}
+
+// BindFlags registers entry e's options on fs; Resolve then reads them with the environment and
+// the config file. Each usage line names the option's variable and config-file key.
+func BindFlags(fs *flag.FlagSet, e Entry) *Flags {
+	f := &Flags{entry: e, vals: map[string]*flagValue{}}
+	for _, o := range For(e) {
+		v := &flagValue{opt: o}
+		f.vals[o.Name] = v
+		fs.Var(v, o.Name, o.usageLine())
+		fs.Lookup(o.Name).DefValue = o.Default
+	}
+	return f
+}
+
+// Precedence is the rule of pick, for help texts.
+const Precedence = "Each option comes from the first of: its flag, its environment variable, its config-file key, its default; an empty value counts as not given."
+
+// PrintUsage writes entry e's options for -h, like flag.PrintDefaults but with each value's
+// placeholder (FILE, URL, i/n) instead of "value", and the precedence rule.
+func PrintUsage(w io.Writer, e Entry) {
+	for _, o := range For(e) {
+		arg := ""
+		if o.Kind != Bool {
+			arg = " " + o.Arg
+		}
+		def := ""
+		if o.Default != "" {
+			def = " (default " + o.Default + ")"
+		}
+		fmt.Fprintf(w, "  %s%s\n    \t%s%s\n", o.flagName(), arg, o.usageLine(), def)
+	}
+	fmt.Fprintf(w, "\n%s\n", Precedence)
+}
+
+// flagName is the flag as written on a command line: -v, --strict.
+func (o Option) flagName() string {
+	if len(o.Name) == 1 {
+		return "-" + o.Name
+	}
+	return "--" + o.Name
+}
+
+// usageLine is the usage with where else the option can be set.
+func (o Option) usageLine() string {
+	var also []string
+	if o.Env != "" {
+		also = append(also, o.Env)
+	}
+	if o.Key != "" {
+		also = append(also, "config "+o.Key)
+	}
+	if len(also) == 0 {
+		return o.Usage
+	}
+	return o.Usage + " [" + strings.Join(also, "; ") + "]"
+}
+
+// flagValue is one option's text as given on the command line. It is checked by Resolve, like a
+// variable's, so a bad value is one line naming the flag rather than the whole usage.
+type flagValue struct {
+	opt   Option
+	items []string
+}
+
+func (v *flagValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return strings.Join(v.items, ",")
+}
+
+func (v *flagValue) Set(s string) error {
+	items := splitItems(v.opt.Kind, s)
+	if v.opt.Kind == List {
+		v.items = append(v.items, items...)
+	} else {
+		v.items = items
+	}
+	return nil
+}
+
+// IsBoolFlag lets a bool option be given as --strict, without =true.
+func (v *flagValue) IsBoolFlag() bool { return v != nil && v.opt.Kind == Bool }
+
+// keyValue is the value of a config-file key that a run option reads, and whether the file sets it.
+func (f *File) keyValue(key string) (string, bool) {
+	var v *string
+	switch key {
+	case "revision":
+		v = &f.Revision
+	case "target.baseURL":
+		v = &f.Target.BaseURL
+	case "target.partnerId":
+		v = &f.Target.PartnerID
+	case "target.timeout":
+		v = &f.Target.Timeout
+	case "run.strict":
+		v = &f.Run.Strict
+	case "run.certify":
+		v = &f.Run.Certify
+	case "run.timeout":
+		v = &f.Run.Timeout
+	default:
+		return "", false
+	}
+	return *v, f.present(key)
+}
+
+// validateRun checks the file's values of run options by the table's kinds, at parse time, so the
+// error has the file's line.
+func (f *File) validateRun() error {
+	for _, o := range RunOptions {
+		if o.Key == "" {
+			continue
+		}
+		v, ok := f.keyValue(o.Key)
+		if !ok || v == "" {
+			continue
+		}
+		if _, err := o.parse(splitItems(o.Kind, v)); err != nil {
+			return f.errorf(o.Key, "%v", err)
+		}
+	}
+	return nil
+}
