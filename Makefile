@@ -7,6 +7,7 @@ REPORT_DIR ?= out/reports
 BASE_URL   ?=
 CONFIG     ?=
 REVISION   ?=
+BIN        ?= bin/graphconform
 FUZZTIME   ?= 3000x
 # Test flags: CI runs with the race detector; -count=1 because a conformance run must never be cached.
 TESTFLAGS  ?= -race -count=1
@@ -14,9 +15,21 @@ TESTFLAGS  ?= -race -count=1
 .PHONY: conformance test vet fmt-check unit selftest fuzz-short fuzz bench ginkgo build clean
 
 ## conformance: run the suite against the embedded reference mock (or BASE_URL=... CONFIG=...).
-conformance:
-	$(GO) run ./runner run --report-dir $(REPORT_DIR) \
-		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(CONFIG),--config $(CONFIG)) $(if $(REVISION),--revision $(REVISION))
+## It builds $(BIN) and runs it: `go run` would turn every failure into exit 1. make itself exits 2
+## for any failing recipe, so the last line names graphconform's own code (1 a conformance
+## failure, 2 usage, configuration or unreachable target); scripts that branch on it run
+## `$(BIN) run` directly (docs/usage.md, "Exit codes").
+conformance: build
+	@code=0; $(BIN) run --report-dir $(REPORT_DIR) \
+		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(CONFIG),--config $(CONFIG)) $(if $(REVISION),--revision $(REVISION)) \
+		|| code=$$?; \
+	case $$code in \
+		0) ;; \
+		1) echo "make conformance: graphconform run exited 1: a conformance failure" >&2 ;; \
+		2) echo "make conformance: graphconform run exited 2: a usage or configuration error, or an unreachable target" >&2 ;; \
+		*) echo "make conformance: graphconform run exited $$code" >&2 ;; \
+	esac; \
+	exit $$code
 
 ## test: vet, format, unit tests, the self-test against the reference mock and the mutant kill matrix.
 test: vet fmt-check unit fuzz-short
@@ -50,8 +63,9 @@ bench:
 ginkgo:
 	$(GO) tool ginkgo run $(ARGS) ./suites/... -- --report-dir=$(CURDIR)/$(REPORT_DIR)
 
+## build: the graphconform binary; run it rather than `go run ./runner`, which loses the exit code.
 build:
-	$(GO) build -o bin/graphconform ./runner
+	$(GO) build -o $(BIN) ./runner
 
 clean:
 	rm -rf out bin
