@@ -175,7 +175,7 @@ type source struct {
 	name string // --strict, GRAPHCONFORM_STRICT, the file's error prefix
 }
 
-// raw is one option's text from one source; ok says the source gave it at all.
+// raw is one option's text from the source that won; no text means no source gave one.
 type raw struct {
 	text []string // a List's items; one element otherwise
 	from source
@@ -219,8 +219,8 @@ func splitItems(k Kind, s string) []string {
 	return out
 }
 
-// parse reads the text by the option's kind. The error is the problem only; the caller names the
-// source.
+// parse reads the text by the option's kind. The error is the problem only; badValue names the
+// source and the value.
 func (o Option) parse(items []string) (value, error) {
 	var s string
 	if len(items) > 0 {
@@ -233,7 +233,7 @@ func (o Option) parse(items []string) (value, error) {
 		}
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return value{}, fmt.Errorf("%q is not a boolean; write true or false", s)
+			return value{}, fmt.Errorf("not a boolean; write true or false")
 		}
 		return value{b: b}, nil
 	case Duration:
@@ -242,14 +242,14 @@ func (o Option) parse(items []string) (value, error) {
 		}
 		d, err := time.ParseDuration(s)
 		if err != nil || d < 0 {
-			return value{}, fmt.Errorf("%q is not a Go duration of 0 or more; write e.g. 30s or 1m30s", s)
+			return value{}, fmt.Errorf("not a Go duration of 0 or more; write e.g. 30s or 1m30s")
 		}
 		return value{d: d}, nil
 	case List:
 		return value{l: items}, nil
 	}
 	if len(o.Choices) > 0 && s != "" && !contains(o.Choices, s) {
-		return value{}, fmt.Errorf("%q is not one of %s", s, strings.Join(o.Choices, ", "))
+		return value{}, fmt.Errorf("want %s", strings.Join(o.Choices, " or "))
 	}
 	return value{s: s}, nil
 }
@@ -263,11 +263,25 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// errorAt names the source of a bad value in the one-line form of each: "--strict: ...",
-// "GRAPHCONFORM_STRICT: ...", "file.yaml:3: run.strict: ...".
+// badValue is a value its kind refuses, in one line naming where it came from:
+// `--exchanges "some": want all or failures`, `GRAPHCONFORM_STRICT="maybe": not a boolean; ...`,
+// `file.yaml:3: run.strict: "maybe": not a boolean; ...`.
+func (r raw) badValue(err error) error {
+	v := strings.Join(r.text, ",")
+	switch r.from.kind {
+	case "env":
+		return fmt.Errorf("%s=%q: %v", r.from.name, v, err)
+	case "file":
+		return fmt.Errorf("%s%q: %v", r.from.name, v, err) // the file's prefix ends in ": "
+	}
+	return fmt.Errorf("%s %q: %v", r.from.name, v, err)
+}
+
+// errorAt is an error of using a value (a file that cannot be read, a shard out of range), which
+// names the value itself: the source is put in front.
 func (r raw) errorAt(err error) error {
 	if r.from.kind == "file" {
-		return fmt.Errorf("%s%v", r.from.name, err) // the file's prefix ends in ": "
+		return fmt.Errorf("%s%v", r.from.name, err)
 	}
 	return fmt.Errorf("%s: %v", r.from.name, err)
 }
@@ -300,7 +314,7 @@ func (f *Flags) Resolve(ctx context.Context, ro ResolveOptions) (Run, error) {
 		r := o.pick(f.vals[o.Name], lookup, nil)
 		v, err := o.parse(r.text)
 		if err != nil {
-			return run, r.errorAt(err)
+			return run, r.badValue(err)
 		}
 		if v.s != "" {
 			if file, err = ReadFile(v.s, lookup); err != nil {
@@ -312,7 +326,7 @@ func (f *Flags) Resolve(ctx context.Context, ro ResolveOptions) (Run, error) {
 		r := o.pick(f.vals[o.Name], lookup, file)
 		v, err := o.parse(r.text)
 		if err != nil {
-			return run, r.errorAt(err)
+			return run, r.badValue(err)
 		}
 		if len(r.text) == 0 {
 			continue // nothing given anywhere and no default: leave the zero value
@@ -460,7 +474,7 @@ func (f *File) validateRun() error {
 			continue
 		}
 		if _, err := o.parse(splitItems(o.Kind, v)); err != nil {
-			return f.errorf(o.Key, "%v", err)
+			return f.errorf(o.Key, "%q: %v", v, err)
 		}
 	}
 	return nil

@@ -177,14 +177,14 @@ func TestRunOptionErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"variable", map[string]string{"GRAPHCONFORM_STRICT": "maybe"}, nil, `GRAPHCONFORM_STRICT: "maybe" is not a boolean; write true or false`},
-		{"duration", map[string]string{"GRAPHCONFORM_TIMEOUT": "soon"}, nil, `GRAPHCONFORM_TIMEOUT: "soon" is not a Go duration`},
-		{"negative", nil, []string{"--timeout=-1s"}, `--timeout: "-1s" is not a Go duration of 0 or more`},
-		{"flag", nil, []string{"--strict=maybe"}, `--strict: "maybe" is not a boolean; write true or false`},
-		{"choice flag", nil, []string{"--exchanges", "some"}, `--exchanges: "some" is not one of all, failures`},
-		{"choice", map[string]string{"GRAPHCONFORM_EXCHANGES": "some"}, nil, `GRAPHCONFORM_EXCHANGES: "some" is not one of all, failures`},
+		{"variable", map[string]string{"GRAPHCONFORM_STRICT": "maybe"}, nil, `GRAPHCONFORM_STRICT="maybe": not a boolean; write true or false`},
+		{"duration", map[string]string{"GRAPHCONFORM_TIMEOUT": "soon"}, nil, `GRAPHCONFORM_TIMEOUT="soon": not a Go duration`},
+		{"negative", nil, []string{"--timeout=-1s"}, `--timeout "-1s": not a Go duration of 0 or more`},
+		{"flag", nil, []string{"--strict=maybe"}, `--strict "maybe": not a boolean; write true or false`},
+		{"choice flag", nil, []string{"--exchanges", "some"}, `--exchanges "some": want all or failures`},
+		{"choice", map[string]string{"GRAPHCONFORM_EXCHANGES": "some"}, nil, `GRAPHCONFORM_EXCHANGES="some": want all or failures`},
 		{"shard", map[string]string{"GRAPHCONFORM_SHARD": "4/3"}, nil, `GRAPHCONFORM_SHARD: shard "4/3": want i/n`},
-		{"file", nil, []string{"--config", file}, file + `:2: run.strict: "maybe" is not a boolean; write true or false`},
+		{"file", nil, []string{"--config", file}, file + `:2: run.strict: "maybe": not a boolean; write true or false`},
 		{"config file named by the variable", map[string]string{"GRAPHCONFORM_CONFIG": "/nonexistent/c.yaml"}, nil, "/nonexistent/c.yaml: cannot read the config file"},
 		{"report dir", nil, []string{"--report-dir", file}, "cannot write the reports to " + file + ": it is a regular file, not a directory"},
 	} {

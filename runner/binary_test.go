@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/graphconform/graphconform/fixtures/mock"
 )
@@ -66,28 +63,10 @@ func removeBinary() {
 	}
 }
 
-// exe runs argv (a built binary, make) in dir with the test's clean environment plus env, and
-// returns its exact exit code.
+// exe runs argv (a built binary, make) in dir with the test's clean environment plus env.
 func exe(t *testing.T, dir string, env []string, argv ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir = dir
-	cmd.Env = cleanEnv(env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("%v: %v", argv, err)
-	}
-	return r
+	return runCmd(t, dir, cleanEnv(env...), argv...)
 }
 
 // cleanEnv is childEnv without the marker that makes the test binary act as graphconform.
@@ -140,7 +119,7 @@ func TestBinaryExitCodes(t *testing.T) {
 		{"a mutant named by GRAPHCONFORM_MUTANT", []string{"GRAPHCONFORM_MUTANT=auth-002-no-challenge"}, []string{"run"}, exitFail, "graphconform gate: FAIL"},
 		{"unreachable target", nil, []string{"run", "--config", unreachableConfig(t)}, exitConfig, "is unreachable"},
 		{"bad flag", nil, []string{"run", "--no-such-flag"}, exitUsage, "flag provided but not defined"},
-		{"bad variable", []string{"GRAPHCONFORM_STRICT=maybe"}, []string{"run"}, exitConfig, `GRAPHCONFORM_STRICT: "maybe" is not a boolean`},
+		{"bad variable", []string{"GRAPHCONFORM_STRICT=maybe"}, []string{"run"}, exitConfig, `GRAPHCONFORM_STRICT="maybe": not a boolean`},
 		{"unknown command", nil, []string{"certify"}, exitUsage, `unknown command "certify"`},
 		{"requirements", nil, []string{"requirements"}, exitOK, "DISC-001"},
 	} {

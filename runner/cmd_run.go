@@ -24,6 +24,19 @@ func init() {
 	register(command{name: "run", summary: "run the suite against a target (default: the embedded reference mock)", run: cmdRun})
 }
 
+// wantsHelp tells whether the command line asks for the help text.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
 // runFlags are what runSuite needs of the resolved command line.
 type runFlags struct {
 	reportDir, labelFilter string
@@ -35,8 +48,14 @@ var runSynopsis = config.Synopsis(config.EntryRun)
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run", runSynopsis, stderr)
 	flags := config.BindFlags(fs, config.EntryRun)
+	help := wantsHelp(args)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s run %s\n\nflags:\n", programName, runSynopsis)
+		fmt.Fprintf(stderr, "usage: %s run %s\n", programName, runSynopsis)
+		if !help { // a bad flag: the error and where to look, not 40 lines of flags
+			fmt.Fprintf(stderr, "'%s run -h' lists the flags with their variables and config-file keys.\n", programName)
+			return
+		}
+		fmt.Fprint(stderr, "\nflags:\n")
 		config.PrintUsage(stderr, config.EntryRun)
 		fmt.Fprintf(stderr, "\nExit codes: %d the gate passed, %d a conformance failure, %d a usage or configuration error or an unreachable target (nothing judged).\n", exitOK, exitFail, exitConfig)
 	}

@@ -56,10 +56,17 @@ func childEnv(extra ...string) []string {
 // child runs graphconform in a new process.
 func child(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	return runCmd(t, "", childEnv(env...), append([]string{os.Args[0]}, args...)...)
+}
+
+// runCmd runs argv in dir ("" for this one) with exactly env, and returns its exact exit code.
+func runCmd(t *testing.T, dir string, env []string, argv ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
-	cmd.Env = childEnv(env...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
@@ -70,7 +77,7 @@ func child(t *testing.T, env []string, args ...string) result {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
-		t.Fatalf("graphconform %v: %v", args, err)
+		t.Fatalf("%v: %v", argv, err)
 	}
 	return r
 }

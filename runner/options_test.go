@@ -171,7 +171,7 @@ func TestSuiteEntryReadsTheSameOptions(t *testing.T) {
 		return exe(t, root, env, append([]string{"go", "test", "./suites/conformance", "-count=1", "-run", "TestConformance", "-args"}, args...)...)
 	}
 	r := goTest([]string{"GRAPHCONFORM_CONFIG=" + cfg, "GRAPHCONFORM_STRICT=maybe"})
-	if r.code == 0 || !strings.Contains(r.stdout, `graphconform: GRAPHCONFORM_STRICT: "maybe" is not a boolean; write true or false`) || requests.Load() != 0 {
+	if r.code == 0 || !strings.Contains(r.stdout, `graphconform: GRAPHCONFORM_STRICT="maybe": not a boolean; write true or false`) || requests.Load() != 0 {
 		t.Errorf("bad variable: %d requests, %s", requests.Load(), r)
 	}
 	r = goTest([]string{"GRAPHCONFORM_CONFIG=" + cfg, "GRAPHCONFORM_STRICT=maybe"}, "--strict=false")

@@ -197,7 +197,7 @@ func TestExchangesOfFailuresOnly(t *testing.T) {
 	if pw, p, fw, f := count("--exchanges", "failures"); pw != 0 || fw != f || p == 0 || f == 0 {
 		t.Errorf("failures: %d of %d passes and %d of %d failures carry exchanges, want none and all", pw, p, fw, f)
 	}
-	if r := child(t, nil, "run", "--config", cfg, "--exchanges", "some"); r.code != exitConfig || !strings.Contains(r.stderr, `--exchanges: "some" is not one of all, failures`) {
+	if r := child(t, nil, "run", "--config", cfg, "--exchanges", "some"); r.code != exitConfig || !strings.Contains(r.stderr, `--exchanges "some": want all or failures`) {
 		t.Errorf("unknown value: %s", r)
 	}
 }
