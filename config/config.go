@@ -105,8 +105,9 @@ type Options struct {
 }
 
 // Load reads a config file over base. Values already set in base win; personas and secrets come
-// from the file. The commands use Flags.Resolve, which applies the file's keys in the one order of
-// precedence of the run options; Load is for programs that build a Config themselves.
+// from the file. The commands use Flags.Resolve instead, which applies the file's keys in the one
+// order of precedence of the run options, run: included; Load, for programs that build a Config
+// themselves, leaves the run: keys (run options) to them.
 func Load(path string, base conformance.Config) (conformance.Config, error) {
 	return LoadWith(path, base, Options{})
 }

@@ -69,13 +69,18 @@ func exe(t *testing.T, dir string, env []string, argv ...string) result {
 	return runCmd(t, dir, cleanEnv(env...), argv...)
 }
 
-// cleanEnv is childEnv without the marker that makes the test binary act as graphconform.
+// cleanEnv is childEnv without the marker that makes the test binary act as graphconform, and
+// without an outer make's settings (make test runs these tests; a nested make must not inherit its
+// jobserver).
 func cleanEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range childEnv() {
-		if !strings.HasPrefix(kv, envChild+"=") {
-			env = append(env, kv)
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case envChild, "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES":
+			continue
 		}
+		env = append(env, kv)
 	}
 	return append(env, extra...)
 }
