@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/graphconform/graphconform/config"
+	"github.com/graphconform/graphconform/printable"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -21,9 +22,9 @@ func TestConformance(t *testing.T) {
 	conformance.ConfigLoader = config.Load // --config / GRAPHCONFORM_CONFIG: target and personas from YAML
 	cfg, err := flags.Config()
 	if err != nil {
-		t.Fatalf("graphconform: %v", err)
+		t.Fatalf("graphconform: %s", printable.Line(err.Error())) // it may quote a file or a token endpoint
 	}
 	if _, err := conformance.Run(t, cfg); err != nil {
-		t.Fatalf("graphconform: %v", err)
+		t.Fatalf("graphconform: %s", printable.Line(err.Error()))
 	}
 }
