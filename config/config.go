@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -105,7 +106,7 @@ func Load(path string, base conformance.Config) (conformance.Config, error) {
 
 // LoadWith is Load with options.
 func LoadWith(path string, base conformance.Config, o Options) (conformance.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Config, "config files")
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
