@@ -340,13 +340,13 @@ func (h *headerExcerpt) line(s string) {
 	}
 }
 
-// write adds a line, cut to keptHeaderLineSize once printable.
+// write adds a line, cut to keptHeaderLineSize once printable (and one line).
 func (h *headerExcerpt) write(s string) {
 	if h.started {
 		h.b.WriteByte('\n')
 	}
 	h.started = true
-	e := printable.String(Excerpt(s, keptHeaderLineSize))
+	e := printable.Line(Excerpt(s, keptHeaderLineSize))
 	if len(s) > keptHeaderLineSize || len(e) > keptHeaderLineSize {
 		e = Excerpt(e, keptHeaderLineSize)
 		h.cut = true
@@ -368,27 +368,6 @@ func size(n int) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
-}
-
-// HeaderBlock renders headers one per line, sorted, for messages.
-func HeaderBlock(h http.Header) string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range h[k] {
-			if b.Len() > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(v)
-		}
-	}
-	return b.String()
 }
 
 // Excerpt cuts s to at most n bytes on a rune boundary.

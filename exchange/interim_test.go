@@ -151,7 +151,7 @@ func TestWireBodyIsBounded(t *testing.T) {
 	if len(w.Trailing) != wireLimit || !w.TrailingCut {
 		t.Errorf("kept %d bytes, cut %v", len(w.Trailing), w.TrailingCut)
 	}
-	if p := strings.Join(w.ContentProblems(), "; "); !strings.Contains(p, "more than 65536 body byte(s)") {
+	if p := strings.Join(w.ContentProblems(), "; "); !strings.Contains(p, "at least 65536 body byte(s)") {
 		t.Errorf("content problems %q", p)
 	}
 }

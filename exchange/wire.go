@@ -32,7 +32,7 @@ type Wire struct {
 	Interim []Head
 	// Trailing are the bytes received after the final header block, at most wireLimit of them.
 	Trailing []byte
-	// TrailingCut: more bytes came than Trailing holds, and the read stopped there.
+	// TrailingCut: the read stopped at wireLimit bytes; more may have followed.
 	TrailingCut bool
 	// StillOpen is how long the connection stayed open after the final header block, when the
 	// target had not closed it by the end of the read window (see readWire); 0 when it closed.
@@ -332,7 +332,7 @@ func (w *Wire) ContentProblems() []string {
 	if n := len(w.Trailing); n > 0 {
 		more := ""
 		if w.TrailingCut {
-			more = "more than "
+			more = "at least "
 		}
 		problems = append(problems, fmt.Sprintf("%s%d body byte(s) after the header block (%q)", more, n, Excerpt(string(w.Trailing), 60)))
 	}
@@ -372,7 +372,7 @@ func (c *Client) RecordWire(r Request, w *Wire, err error) verdict.Exchange {
 	ex.BodyBytes = len(w.Trailing)
 	ex.Body = bodyExcerpt(c.Redactor.Bytes(w.Trailing))
 	if w.TrailingCut {
-		ex.Body += fmt.Sprintf("\n… (more than %d bytes; the raw read keeps %d)", len(w.Trailing), wireLimit)
+		ex.Body += fmt.Sprintf("\n… (at least %d bytes; the raw read stops there)", len(w.Trailing))
 	}
 	return ex
 }
