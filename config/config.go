@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/exchange"
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -128,7 +129,7 @@ func LoadWith(path string, base conformance.Config, o Options) (conformance.Conf
 // ReadFile reads and parses a config file; lookup expands ${VAR}. It reads no other file and
 // sends nothing.
 func ReadFile(path string, lookup func(string) (string, bool)) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Config, "config files")
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

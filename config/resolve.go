@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/fixtures/token"
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/redact"
 )
@@ -43,7 +43,7 @@ func (f *File) tlsConfig() (*tls.Config, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(f.dir(), path)
 	}
-	pem, err := os.ReadFile(path)
+	pem, err := input.ReadFile(path, input.CAFile, "CA files")
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

@@ -81,7 +81,7 @@ func TestHugeHeaders(t *testing.T) {
 		_, err := c.Do(t.Context(), post(srv.URL))
 		wantErr(t, err, "headers exceeded")
 		_, err = c.DoWire(t.Context(), post(srv.URL))
-		wantErr(t, err, "not an HTTP/1.1 response", "no complete header block")
+		wantErr(t, err, "not an HTTP/1.1 response", "no end of the header block within 1 MiB")
 	})
 }
 

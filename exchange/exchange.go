@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/graphconform/graphconform/printable"
 	"github.com/graphconform/graphconform/redact"
 	"github.com/graphconform/graphconform/verdict"
 )
@@ -106,7 +107,7 @@ func New(o Options) *Client {
 		ResponseHeaderTimeout:  o.Timeout,
 		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        30 * time.Second,
-		MaxResponseHeaderBytes: 1 << 20,
+		MaxResponseHeaderBytes: MaxHeaderBytes,
 	}
 	c.HTTP = &http.Client{Transport: tr, Timeout: o.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -188,8 +189,13 @@ func readBounded(r io.Reader, max int) ([]byte, int, error) {
 	return buf.Bytes(), int(n + rest), err
 }
 
-// describe turns transport errors into one sentence a CI reader can act on.
+// describe turns transport errors into one sentence a CI reader can act on. Its text may quote the
+// target (a malformed header line, a certificate's names): it is made printable and one line.
 func (c *Client) describe(r Request, err error) error {
+	return errors.New(printable.Line(c.sentence(r, err)))
+}
+
+func (c *Client) sentence(r Request, err error) string {
 	target := c.Redactor.String(r.URL)
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
@@ -200,15 +206,15 @@ func (c *Client) describe(r Request, err error) error {
 	var certErr *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("%s %s: cannot resolve host %q: %v", r.Method, target, dnsErr.Name, dnsErr.Err)
+		return fmt.Sprintf("%s %s: cannot resolve host %q: %v", r.Method, target, dnsErr.Name, dnsErr.Err)
 	case errors.As(err, &certErr):
-		return fmt.Errorf("%s %s: %s", r.Method, target, certProblem(certErr))
+		return fmt.Sprintf("%s %s: %s", r.Method, target, certProblem(certErr))
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Errorf("%s %s: no complete answer within %s (timeout)", r.Method, target, c.Timeout)
+		return fmt.Sprintf("%s %s: no complete answer within %s (timeout)", r.Method, target, c.Timeout)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return fmt.Errorf("%s %s: cannot connect: %v", r.Method, target, opErr.Err)
+		return fmt.Sprintf("%s %s: cannot connect: %v", r.Method, target, opErr.Err)
 	}
-	return fmt.Errorf("%s %s: %s", r.Method, target, c.Redactor.String(err.Error()))
+	return fmt.Sprintf("%s %s: %s", r.Method, target, c.Redactor.String(err.Error()))
 }
 
 // certProblem names the fix for a rejected server certificate: caFile only helps when the issuer is
@@ -238,17 +244,29 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// Record turns an exchange into its redacted report form.
+// Record turns an exchange into its redacted report form, bounded: a body excerpt of 2 KiB, a
+// header excerpt (headerExcerpt), every text the target chose made printable.
 func (c *Client) Record(r Request, resp *Response, err error) verdict.Exchange {
 	ex := verdict.Exchange{Curl: Curl(r, c.Redactor)}
 	if err != nil {
-		ex.Error = c.Redactor.String(err.Error())
+		ex.Error = printable.Line(c.Redactor.String(err.Error()))
 	}
 	if resp != nil {
 		ex.Status = resp.Status
-		ex.Header = unmask(c.Redactor.String(HeaderBlock(resp.Header)))
+		h := c.headerExcerpt(unmask)
+		keys := make([]string, 0, len(resp.Header))
+		for k := range resp.Header {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			for _, v := range resp.Header[k] {
+				h.add(k, k+": "+v)
+			}
+		}
+		ex.Header = h.String()
 		ex.BodyBytes = resp.BodyBytes
-		ex.Body = Excerpt(unmask(c.Redactor.Bytes(resp.Body)), 2048)
+		ex.Body = bodyExcerpt(unmask(c.Redactor.Bytes(resp.Body)))
 		if resp.Truncated {
 			ex.Body += fmt.Sprintf("\n… (%d bytes in all)", resp.BodyBytes)
 		}
@@ -256,25 +274,100 @@ func (c *Client) Record(r Request, resp *Response, err error) verdict.Exchange {
 	return ex
 }
 
-// HeaderBlock renders headers one per line, sorted, for messages.
-func HeaderBlock(h http.Header) string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
+// Text is target text (a check's message quoting an answer) as a verdict keeps it: redacted,
+// made printable, then cut to maxMessage bytes.
+func (c *Client) Text(s string) string {
+	return printableExcerpt(c.Redactor.String(s), maxMessage)
+}
+
+// maxMessage bounds a verdict's message (a check may quote every value of a repeated header).
+const maxMessage = 8 << 10
+
+// bodyExcerpt is the part of a (redacted) body a report keeps.
+func bodyExcerpt(body string) string { return printableExcerpt(body, 2048) }
+
+// printableExcerpt is s made printable (package printable), then cut to n bytes. Escaping only
+// lengthens text, so only the first n bytes of s need it.
+func printableExcerpt(s string, n int) string {
+	return Excerpt(printable.String(Excerpt(s, n)), n)
+}
+
+// What a recorded header block keeps of an answer's headers. A target may send up to
+// MaxHeaderBytes of them (15,000 Set-Cookie lines) with every answer, and every recorded exchange
+// lives to the end of the run and is written to every report (1 GB of memory and a 139 MB
+// ginkgo-report.json for 41 specs before this bound). The rest is counted, and the excerpt says so.
+const (
+	keptHeaderLines    = 64      // lines of one answer
+	keptHeaderBytes    = 8 << 10 // bytes of one answer
+	keptHeaderLineSize = 1 << 10 // bytes of one line
+	keptSameName       = 8       // lines of one header name
+)
+
+// headerExcerpt collects a bounded, redacted, printable header block; see keptHeaderLines.
+type headerExcerpt struct {
+	red          func(string) string
+	b            strings.Builder
+	kept, lines  int // header lines kept, header lines seen
+	bytes        int // bytes seen
+	perName      map[string]int
+	cut, started bool
+}
+
+// headerExcerpt starts an excerpt; after is applied to each line once it is redacted.
+func (c *Client) headerExcerpt(after func(string) string) *headerExcerpt {
+	return &headerExcerpt{red: func(s string) string { return after(c.Redactor.String(s)) }, perName: map[string]int{}}
+}
+
+// add counts one header line and keeps it if the bounds allow. The whole line is redacted before
+// it is cut: a cut secret would no longer match the redactor.
+func (h *headerExcerpt) add(name, line string) {
+	h.lines++
+	h.bytes += len(line) + 1
+	name = strings.ToLower(name)
+	if h.kept >= keptHeaderLines || h.b.Len() >= keptHeaderBytes || h.perName[name] >= keptSameName {
+		h.cut = true
+		return
 	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range h[k] {
-			if b.Len() > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(v)
-		}
+	h.perName[name]++
+	h.kept++
+	h.write(h.red(line))
+}
+
+// line writes a line that is not a header (a status line), within the same bounds.
+func (h *headerExcerpt) line(s string) {
+	if h.b.Len() < keptHeaderBytes {
+		h.write(h.red(s))
 	}
-	return b.String()
+}
+
+// write adds a line, cut to keptHeaderLineSize once printable (and one line).
+func (h *headerExcerpt) write(s string) {
+	if h.started {
+		h.b.WriteByte('\n')
+	}
+	h.started = true
+	e := printable.Line(Excerpt(s, keptHeaderLineSize))
+	if len(s) > keptHeaderLineSize || len(e) > keptHeaderLineSize {
+		e = Excerpt(e, keptHeaderLineSize)
+		h.cut = true
+	}
+	h.b.WriteString(e)
+}
+
+// String is the excerpt, with a last line saying what was cut, if anything.
+func (h *headerExcerpt) String() string {
+	if !h.cut {
+		return h.b.String()
+	}
+	return h.b.String() + fmt.Sprintf("\n(headers truncated: %d lines, %s; kept %d lines, %s)", h.lines, size(h.bytes), h.kept, size(h.b.Len()))
+}
+
+// size is a byte count for people.
+func size(n int) string {
+	if n < 10<<10 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
 
 // Excerpt cuts s to at most n bytes on a rune boundary.

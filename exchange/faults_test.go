@@ -130,19 +130,22 @@ func TestNoContentWithBodyOnTheWire(t *testing.T) {
 		"body after Content-Length 0": "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n{\"surprise\":true}",
 		"chunked":                     "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
 	} {
-		srv := faults.Answer(t, raw)
-		c := client(3*time.Second, nil)
+		srv := faults.Answer(t, raw) // and keeps the connection open
+		c := client(time.Second, nil)
 		resp, err := c.Do(t.Context(), post(srv.URL))
 		if err == nil && (resp.Status != 204 || len(resp.Body) != 0) {
 			t.Errorf("%s: Do %d %q; the library client is expected to hide the body", name, resp.Status, resp.Body)
 		}
-		timed(t, time.Second+slack, func() {
+		timed(t, 2*time.Second+slack, func() {
 			w, err := c.DoWire(t.Context(), post(srv.URL))
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			if w.Status != 204 || (len(w.Trailing) == 0 && w.Header.Get("Transfer-Encoding") == "") {
 				t.Errorf("%s: the wire shows nothing wrong: %+v", name, w)
+			}
+			if w.StillOpen == 0 {
+				t.Errorf("%s: the connection the target kept open is not recorded", name)
 			}
 		})
 	}

@@ -11,7 +11,8 @@ import (
 
 // FuzzParseWire: no input makes the raw-response parser panic; an error is one bounded line (it
 // quotes at most 80 bytes, at most 4× as long quoted); an accepted response is exactly the bytes
-// it came from (status line, header lines, the rest).
+// it came from (interim answers, status line, header lines, the rest), and it is final (not 1xx,
+// or 101).
 // Seeds: the cases below and testdata/fuzz/FuzzParseWire.
 func FuzzParseWire(f *testing.F) {
 	for _, s := range []string{
@@ -22,6 +23,8 @@ func FuzzParseWire(f *testing.F) {
 		"HTTP/1.1 204 No Content\n\n",
 		"\r\n\r\n",
 		"SSH-2.0-OpenSSH_9.6\r\n",
+		"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n{}",
+		"HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -39,7 +42,20 @@ func FuzzParseWire(f *testing.F) {
 		if w.Status < 100 || w.Status > 999 || !strings.HasPrefix(w.StatusLine, "HTTP/1.") {
 			t.Fatalf("accepted status line %q (status %d)", w.StatusLine, w.Status)
 		}
+		if w.Status < 200 && w.Status != http.StatusSwitchingProtocols {
+			t.Fatalf("an interim %d judged as the final answer", w.Status)
+		}
 		var again bytes.Buffer
+		for _, h := range w.Interim {
+			if h.Status < 100 || h.Status > 199 || h.Status == http.StatusSwitchingProtocols {
+				t.Fatalf("interim answer %q", h.StatusLine)
+			}
+			again.WriteString(h.StatusLine + "\r\n")
+			for _, l := range h.HeaderLines {
+				again.WriteString(l + "\r\n")
+			}
+			again.WriteString("\r\n")
+		}
 		again.WriteString(w.StatusLine + "\r\n")
 		for _, l := range w.HeaderLines {
 			if strings.Contains(l, "\r\n") {

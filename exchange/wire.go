@@ -15,27 +15,47 @@ import (
 	"strings"
 	"time"
 
+	"github.com/graphconform/graphconform/printable"
 	"github.com/graphconform/graphconform/verdict"
 )
 
 // Wire is a response as it came on the wire, before any client library interpreted it. Go's HTTP
 // client drops the body of a 204 and hides framing headers, so "no content" can only be judged here.
+// It is the final answer: 1xx answers before it are interim (RFC 9110 §15.2) and listed in Interim.
 type Wire struct {
 	StatusLine string
 	Status     int
 	// HeaderLines are the header lines exactly as received.
 	HeaderLines []string
 	Header      http.Header
-	// Trailing are the bytes received after the header block (at most the read limit).
+	// Interim are the 1xx answers that came first (101 Switching Protocols excepted: it is final).
+	Interim []Head
+	// Trailing are the bytes received after the final header block, at most wireLimit of them.
 	Trailing []byte
+	// TrailingCut: the read stopped at wireLimit bytes; more may have followed.
+	TrailingCut bool
+	// StillOpen is how long the connection stayed open after the final header block, when the
+	// target had not closed it by the end of the read window (see readWire); 0 when it closed.
+	StillOpen time.Duration
 }
 
-// wireLimit bounds a raw read; a conforming 204 is a few hundred bytes.
+// Head is the status line and header lines of an interim (1xx) answer.
+type Head struct {
+	StatusLine  string
+	Status      int
+	HeaderLines []string
+}
+
+// MaxHeaderBytes bounds the header block of an answer on both paths: Go's transport
+// (http.Transport.MaxResponseHeaderBytes) and the raw-wire reader (interim answers included).
+// A larger one is an error; what a report keeps of a smaller one is bounded by headerExcerpt.
+const MaxHeaderBytes = 1 << 20
+
+// wireLimit bounds what a raw read keeps after the final header block; a conforming 204 has none.
 const wireLimit = 64 << 10
 
-// settle is how long to wait for stray bytes after the header block of a response whose server keeps
-// the connection open although we asked it to close.
-const settle = 300 * time.Millisecond
+// max1xx bounds the interim answers before the final one, as net/http does.
+const max1xx = 5
 
 // DoWire sends the request over a fresh HTTP/1.1 connection with "Connection: close" and returns the
 // raw response. The URL's scheme picks plain TCP or TLS (ALPN http/1.1).
@@ -62,25 +82,31 @@ func (c *Client) wireOnce(ctx context.Context, r Request) (*Wire, error) {
 	if c.dryRun != nil {
 		return c.dryRun.wire(r), nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	dialCtx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	conn, err := c.dial(ctx, u)
+	conn, err := c.dial(dialCtx, u)
 	if err != nil {
 		return nil, c.describe(r, err)
 	}
 	defer conn.Close()
-	deadline, _ := ctx.Deadline()
+	// The run's own end (an interrupt) ends the read at once, whatever the deadlines.
+	defer context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })()
+	deadline, _ := dialCtx.Deadline()
 	_ = conn.SetDeadline(deadline)
 	if _, err := conn.Write(rawRequest(u, r)); err != nil {
 		return nil, c.describe(r, err)
 	}
-	raw, err := readWire(conn, deadline)
+	w, err := readWire(ctx, conn, c.Timeout)
+	if ctx.Err() != nil {
+		return nil, c.describe(r, ctx.Err())
+	}
+	var bad notHTTP
+	if errors.As(err, &bad) {
+		return nil, fmt.Errorf("%s %s: the answer is not an HTTP/1.1 response: %s", r.Method, c.Redactor.String(r.URL),
+			printable.Line(c.Redactor.String(bad.Error())))
+	}
 	if err != nil {
 		return nil, c.describe(r, err)
-	}
-	w, err := parseWire(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: the answer is not an HTTP/1.1 response: %v", r.Method, c.Redactor.String(r.URL), err)
 	}
 	return w, nil
 }
@@ -130,68 +156,169 @@ func rawRequest(u *url.URL, r Request) []byte {
 	return b.Bytes()
 }
 
-// readWire reads until the server closes, the limit is reached, the deadline passes, or (once the
-// header block is in) no byte has come for the settle time. The settle window never extends past
-// the deadline: a server trickling a byte at a time would otherwise keep it open for hours.
-func readWire(conn net.Conn, deadline time.Time) ([]byte, error) {
+// notHTTP is an answer that does not parse as HTTP/1.1.
+type notHTTP struct{ error }
+
+var crlf2 = []byte("\r\n\r\n")
+
+// readWire reads one answer: its header blocks until the final one (1xx answers are interim;
+// at most max1xx of them, at most MaxHeaderBytes in all) by the deadline already set on conn, then
+// what follows the final header block until the target closes the connection, which the request
+// asked it to do ("Connection: close"; RFC 9112 §9.6).
+//
+// Bytes after the header block of a 204 are the defect DISC-002 looks for, and a target may send
+// them late. So the read does not stop when the target pauses: it ends when the connection is
+// closed, when wireLimit bytes came, when an answer that declares its Content-Length has sent
+// that many, or when window has passed since the final header block. A target that keeps the
+// connection open past the window is recorded as StillOpen: whatever it sends later cannot be
+// seen, so it cannot count as "no content" (Wire.ContentProblems). Each read therefore ends
+// within the request timeout plus window, and keeps at most MaxHeaderBytes + wireLimit bytes.
+func readWire(ctx context.Context, conn net.Conn, window time.Duration) (*Wire, error) {
 	var buf []byte
-	chunk := make([]byte, 4096)
-	headerDone := false
-	for len(buf) < wireLimit {
-		if headerDone {
-			d := time.Now().Add(settle)
-			if !deadline.IsZero() && deadline.Before(d) {
-				d = deadline
+	chunk := make([]byte, 32<<10)
+	var w *Wire
+	end, want := 0, -1 // end of the final header block; content its Content-Length declares
+	start, scan, interim := 0, 0, 0
+	var opened time.Time
+	for {
+		for w == nil {
+			i := bytes.Index(buf[scan:], crlf2)
+			if i < 0 {
+				scan = max(start, len(buf)-3)
+				break
 			}
-			_ = conn.SetReadDeadline(d)
+			e := scan + i + 4
+			if code, err := statusCode(buf[start:e]); err == nil && code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+				if interim++; interim > max1xx {
+					return nil, notHTTP{fmt.Errorf("more than %d interim (1xx) answers before a final one", max1xx)}
+				}
+				start, scan = e, e
+				continue
+			}
+			parsed, err := parseWire(buf[:e])
+			if err != nil {
+				return nil, notHTTP{err}
+			}
+			w, end, want = parsed, e, declared(parsed)
+			if ctx.Err() != nil {
+				return nil, ctx.Err() // the deadline below would undo the interrupt's
+			}
+			opened = time.Now()
+			_ = conn.SetReadDeadline(opened.Add(window))
+		}
+		if w == nil && len(buf) > MaxHeaderBytes {
+			return nil, notHTTP{fmt.Errorf("no end of the header block within %d MiB, the limit for response headers", MaxHeaderBytes>>20)}
+		}
+		if w != nil {
+			n := len(buf) - end
+			if n >= wireLimit || (want >= 0 && n >= want) {
+				w.Trailing, w.TrailingCut = bytes.Clone(buf[end:min(len(buf), end+wireLimit)]), n >= wireLimit
+				return w, nil
+			}
 		}
 		n, err := conn.Read(chunk)
 		buf = append(buf, chunk[:n]...)
-		if !headerDone && bytes.Contains(buf, []byte("\r\n\r\n")) {
-			headerDone = true
+		if err == nil {
+			continue
 		}
-		if err != nil {
-			if errors.Is(err, io.EOF) || (headerDone && isTimeout(err)) {
-				return buf, nil
-			}
-			if headerDone && len(buf) > 0 { // reset after a complete header block: judge what came
-				return buf, nil
-			}
-			return buf, err
+		switch {
+		case w != nil && isTimeout(err):
+			w.StillOpen = time.Since(opened).Round(time.Millisecond)
+			fallthrough
+		case w != nil: // closed, or reset after a complete answer: judge what came
+			w.Trailing = bytes.Clone(buf[end:]) // not the header block's buffer: it may be 1 MiB
+			return w, nil
+		case errors.Is(err, io.EOF) && interim > 0 && start == len(buf):
+			return nil, notHTTP{fmt.Errorf("the connection closed after %d interim (1xx) answer(s), before a final one", interim)}
+		case errors.Is(err, io.EOF):
+			return nil, notHTTP{fmt.Errorf("no complete header block in %d bytes", len(buf)-start)}
 		}
+		return nil, err
 	}
-	return buf, nil
 }
 
-func parseWire(raw []byte) (*Wire, error) {
-	head, rest, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if !ok {
-		return nil, fmt.Errorf("no complete header block in %d bytes", len(raw))
-	}
-	lines := strings.Split(string(head), "\r\n")
-	w := &Wire{StatusLine: lines[0], Header: http.Header{}, Trailing: rest}
-	proto, code, ok := strings.Cut(lines[0], " ")
+// statusCode is the status code of a header block's status line.
+func statusCode(head []byte) (int, error) {
+	line, _, _ := bytes.Cut(head, []byte("\r\n"))
+	return parseStatus(string(line))
+}
+
+// parseStatus parses "HTTP/1.x NNN reason".
+func parseStatus(line string) (int, error) {
+	proto, code, ok := strings.Cut(line, " ")
 	if !ok || !strings.HasPrefix(proto, "HTTP/1.") {
-		return nil, fmt.Errorf("bad status line %q", Excerpt(lines[0], 80))
+		return 0, fmt.Errorf("bad status line %q", Excerpt(line, 80))
 	}
 	code, _, _ = strings.Cut(code, " ")
-	if w.Status, _ = strconv.Atoi(code); w.Status < 100 || w.Status > 999 {
-		return nil, fmt.Errorf("bad status code in %q", Excerpt(lines[0], 80))
+	if n, _ := strconv.Atoi(code); n >= 100 && n <= 999 {
+		return n, nil
 	}
+	return 0, fmt.Errorf("bad status code in %q", Excerpt(line, 80))
+}
+
+// declared is the content length an answer that may have content declares, or -1: a bodyless
+// answer (204, 304) has none to wait for, and any byte after it is the defect.
+func declared(w *Wire) int {
+	cl := w.Header.Values("Content-Length")
+	if w.Status == http.StatusNoContent || w.Status == http.StatusNotModified || len(cl) != 1 || len(w.Header.Values("Transfer-Encoding")) > 0 {
+		return -1
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(cl[0]))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// parseWire parses an answer: interim (1xx) header blocks, the final one, the bytes after it.
+func parseWire(raw []byte) (*Wire, error) {
+	var interim []Head
+	for {
+		head, rest, ok := bytes.Cut(raw, crlf2)
+		if !ok {
+			return nil, fmt.Errorf("no complete header block in %d bytes", len(raw))
+		}
+		h, hdr, err := parseHead(head)
+		if err != nil {
+			return nil, err
+		}
+		if h.Status >= 100 && h.Status <= 199 && h.Status != http.StatusSwitchingProtocols {
+			if len(interim) == max1xx {
+				return nil, fmt.Errorf("more than %d interim (1xx) answers before a final one", max1xx)
+			}
+			interim, raw = append(interim, h), rest
+			continue
+		}
+		return &Wire{StatusLine: h.StatusLine, Status: h.Status, HeaderLines: h.HeaderLines, Header: hdr,
+			Interim: interim, Trailing: rest}, nil
+	}
+}
+
+// parseHead parses one header block (without its blank line).
+func parseHead(head []byte) (Head, http.Header, error) {
+	lines := strings.Split(string(head), "\r\n")
+	h := Head{StatusLine: lines[0]}
+	var err error
+	if h.Status, err = parseStatus(lines[0]); err != nil {
+		return Head{}, nil, err
+	}
+	hdr := http.Header{}
 	for _, l := range lines[1:] {
 		k, v, ok := strings.Cut(l, ":")
 		if !ok {
-			return nil, fmt.Errorf("bad header line %q", Excerpt(l, 80))
+			return Head{}, nil, fmt.Errorf("bad header line %q", Excerpt(l, 80))
 		}
-		w.HeaderLines = append(w.HeaderLines, l)
-		w.Header.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
+		h.HeaderLines = append(h.HeaderLines, l)
+		hdr.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
 	}
-	return w, nil
+	return h, hdr, nil
 }
 
-// ContentProblems lists what makes an answer carry content: a Transfer-Encoding, a Content-Length
-// other than 0, bytes after the header block. A 204 must have none (check.NoContent judges it;
-// maskConn retires the connection of a 204 or 304 that has any).
+// ContentProblems lists what makes an answer carry content, or keeps it from being ruled out: a
+// Transfer-Encoding, a Content-Length other than 0, bytes after the header block, a connection the
+// target kept open past the read window although the request said "Connection: close". A 204 must
+// have none (check.NoContent judges it; maskConn retires the connection of a 204 or 304 that has
+// any).
 func (w *Wire) ContentProblems() []string {
 	var problems []string
 	if te := w.Header.Values("Transfer-Encoding"); len(te) > 0 {
@@ -203,22 +330,54 @@ func (w *Wire) ContentProblems() []string {
 		}
 	}
 	if n := len(w.Trailing); n > 0 {
-		problems = append(problems, fmt.Sprintf("%d body byte(s) after the header block (%q)", n, Excerpt(string(w.Trailing), 60)))
+		more := ""
+		if w.TrailingCut {
+			more = "at least "
+		}
+		problems = append(problems, fmt.Sprintf("%s%d body byte(s) after the header block (%q)", more, n, Excerpt(string(w.Trailing), 60)))
+	}
+	if w.StillOpen > 0 {
+		problems = append(problems, fmt.Sprintf("an open end: the connection was still open %s after the header block although the "+
+			"request said Connection: close (RFC 9112 §9.6), so content sent later cannot be ruled out", w.StillOpen))
 	}
 	return problems
 }
 
-// RecordWire turns a raw exchange into its redacted report form.
+// RecordWire turns a raw exchange into its redacted report form, bounded like Record: the interim
+// answers' and the final answer's header blocks share one header excerpt.
 func (c *Client) RecordWire(r Request, w *Wire, err error) verdict.Exchange {
 	ex := verdict.Exchange{Curl: Curl(r, c.Redactor)}
 	if err != nil {
-		ex.Error = c.Redactor.String(err.Error())
+		ex.Error = printable.Line(c.Redactor.String(err.Error()))
 	}
-	if w != nil {
-		ex.Status = w.Status
-		ex.Header = c.Redactor.String(w.StatusLine + "\n" + strings.Join(w.HeaderLines, "\n"))
-		ex.BodyBytes = len(w.Trailing)
-		ex.Body = Excerpt(c.Redactor.Bytes(w.Trailing), 2048)
+	if w == nil {
+		return ex
+	}
+	ex.Status = w.Status
+	h := c.headerExcerpt(func(s string) string { return s })
+	for _, i := range w.Interim {
+		h.line(i.StatusLine)
+		for _, l := range i.HeaderLines {
+			h.add(headerName(l), l)
+		}
+	}
+	h.line(w.StatusLine)
+	for _, l := range w.HeaderLines {
+		h.add(headerName(l), l)
+	}
+	ex.Header = h.String()
+	if w.StillOpen > 0 {
+		ex.Header += fmt.Sprintf("\n(connection still open %s after the header block; the read stopped there)", w.StillOpen)
+	}
+	ex.BodyBytes = len(w.Trailing)
+	ex.Body = bodyExcerpt(c.Redactor.Bytes(w.Trailing))
+	if w.TrailingCut {
+		ex.Body += fmt.Sprintf("\n… (at least %d bytes; the raw read stops there)", len(w.Trailing))
 	}
 	return ex
+}
+
+func headerName(line string) string {
+	k, _, _ := strings.Cut(line, ":")
+	return strings.TrimSpace(k)
 }

@@ -26,6 +26,14 @@ func TestParseWire(t *testing.T) {
 		{raw: "SSH-2.0-OpenSSH_9.6\r\n\r\n", err: "bad status line"},
 		{raw: "HTTP/1.1 204 " + strings.Repeat("x", 500) + "\r\n\r\n", status: 204},
 		{raw: "HTTP/1.1 204 No Content\r\n" + strings.Repeat("y", 500) + "\r\n\r\n", err: "bad header line"},
+		// 1xx answers are interim (RFC 9110 §15.2): the final answer after them is the one judged.
+		{raw: "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n{}", status: 204, trailing: "{}"},
+		{raw: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", status: 200},
+		{raw: "HTTP/1.1 103 Early Hints\r\n\r\n", err: "no complete header block"},
+		{raw: strings.Repeat("HTTP/1.1 103 Early Hints\r\n\r\n", 6) + "HTTP/1.1 204 No Content\r\n\r\n", err: "more than 5 interim"},
+		{raw: "HTTP/1.1 103 Early Hints\r\nbroken\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", err: "bad header line"},
+		// 101 ends HTTP/1.1 on the connection: it is final, whatever follows.
+		{raw: "HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", status: 101, trailing: "HTTP/1.1 204 No Content\r\n\r\n"},
 	} {
 		w, err := parseWire([]byte(c.raw))
 		switch {

@@ -13,12 +13,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/spec"
 )
 
@@ -71,7 +71,7 @@ type file struct {
 
 // LoadFile reads a permissions file. This is what `graphconform run --permissions FILE` calls.
 func LoadFile(path string) (*Overlay, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Permissions, "permissions files")
 	if err != nil {
 		return nil, fmt.Errorf("permissions file %s: %w", path, err)
 	}

@@ -94,7 +94,7 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 
 // Execute runs the case. Entities it creates are deleted before it returns, also when the case
 // panics: clean-up is plain Go, not a Ginkgo DeferCleanup node (a node per spec cost ~10 % of a run).
-// The verdict is redacted by the env's client redactor.
+// The verdict is redacted by the env's client redactor, and its message made printable and bounded.
 func (c *Case) Execute(ctx context.Context, env *Env) verdict.Verdict {
 	start := time.Now()
 	v := verdict.Verdict{Requirement: c.Requirement, Case: c.Name, Operation: c.Operation.ID, Persona: c.Persona}
@@ -105,7 +105,7 @@ func (c *Case) Execute(ctx context.Context, env *Env) verdict.Verdict {
 	t := &T{ctx: ctx, env: env, c: c}
 	defer t.cleanup()
 	r := c.run(t)
-	v.Outcome, v.Message, v.Expected = r.outcome, env.Client.Redactor.String(r.message), r.expected
+	v.Outcome, v.Message, v.Expected = r.outcome, env.Client.Text(r.message), r.expected
 	if v.Outcome != verdict.Pass || env.PassingExchanges {
 		v.Exchanges = t.record()
 	}

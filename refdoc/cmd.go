@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/graphconform/graphconform/input"
+	"github.com/graphconform/graphconform/printable"
 )
 
 // Exit codes of the commands.
@@ -19,7 +22,7 @@ const (
 
 // ParseFile reads and parses a reference page.
 func ParseFile(path string) (*Page, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Page, "reference pages")
 	if err != nil {
 		return nil, err
 	}
@@ -78,14 +81,14 @@ func FromDocsMain(args []string, stdout, stderr io.Writer) int {
 	for _, f := range files {
 		p, err := ParseFile(f)
 		if err != nil {
-			fmt.Fprintf(stderr, "from-docs: %v\n", err)
+			fmt.Fprintf(stderr, "from-docs: %s\n", printable.Line(err.Error()))
 			return ExitError
 		}
 		pages = append(pages, p)
 	}
 	data, err := Describe(pages, Options{Revision: *rev})
 	if err != nil {
-		fmt.Fprintf(stderr, "from-docs: %v\n", err)
+		fmt.Fprintf(stderr, "from-docs: %s\n", printable.Line(err.Error()))
 		return ExitError
 	}
 	if *out == "" {
@@ -94,7 +97,7 @@ func FromDocsMain(args []string, stdout, stderr io.Writer) int {
 		err = os.WriteFile(*out, data, 0o644)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "from-docs: %v\n", err)
+		fmt.Fprintf(stderr, "from-docs: %s\n", printable.Line(err.Error()))
 		return ExitError
 	}
 	return ExitOK
@@ -119,11 +122,11 @@ func DriftMain(args []string, stdout, stderr io.Writer) int {
 	}
 	diffs, err := driftFiles(files[0], files[1])
 	if err != nil {
-		fmt.Fprintf(stderr, "drift: %v\n", err)
+		fmt.Fprintf(stderr, "drift: %s\n", printable.Line(err.Error()))
 		return ExitError
 	}
 	for _, d := range diffs {
-		fmt.Fprintln(stdout, d)
+		fmt.Fprintln(stdout, printable.Line(d.String())) // a page from the web may hold escape sequences
 	}
 	if len(diffs) == 0 {
 		fmt.Fprintf(stdout, "no contract difference between %s and %s\n", files[0], files[1])

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -179,4 +180,105 @@ func TestNothingVerifiedIsNotAPass(t *testing.T) {
 	if rep.Summary.Gate == "PASS" || rep.Summary.Passed || strings.Contains(r.stdout, "gate: PASS") {
 		t.Errorf("exit 1 (nothing verified) but report.json says gate %s and stdout says %q", rep.Summary.Gate, r.stdout)
 	}
+}
+
+// TestEndlessInputs: every file a user names is read within a limit that names itself: /dev/zero,
+// an endless pipe or a huge (sparse) file is exit 2 and one line naming the input and the limit,
+// with no stack trace, within bounded memory, before anything is sent.
+func TestEndlessInputs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bigSpec := sparse("huge.yaml", 1<<30)
+	bigReport := sparse("report.json", 1<<30)
+	caZero := write(t, dir, "ca-zero.yaml", target("http://127.0.0.1:1/v1.0", "caFile: /dev/zero")+
+		"personas:\n  - {name: admin, account: work, permissions: [DeviceManagementServiceConfig.ReadWrite.All], mint: true}\n")
+	for _, c := range []struct {
+		name   string
+		args   []string
+		prefix string // of the one stderr line
+		want   []string
+	}{
+		{"--config /dev/zero", []string{"run", "--config", "/dev/zero"}, "graphconform: ", []string{"/dev/zero", "larger than the 4 MiB limit for config files"}},
+		{"--config endless pipe", []string{"run", "--config", endless(t, dir, "config.fifo", "target:\n  baseURL: ")}, "graphconform: ",
+			[]string{"config.fifo", "larger than the 4 MiB limit for config files"}},
+		{"target.caFile /dev/zero", []string{"run", "--config", caZero}, "graphconform: ", []string{"target.caFile", "/dev/zero", "larger than the 4 MiB limit for CA files"}},
+		{"--spec /dev/zero", []string{"run", "--spec", "/dev/zero"}, "graphconform: ", []string{"OpenAPI description /dev/zero", "larger than the 128 MiB limit for OpenAPI descriptions"}},
+		{"--spec endless pipe", []string{"run", "--spec", endless(t, dir, "spec.fifo", "openapi: 3.0.3\ninfo: {title: ")}, "graphconform: ",
+			[]string{"spec.fifo", "larger than the 128 MiB limit for OpenAPI descriptions"}},
+		{"--spec 1 GiB file", []string{"run", "--spec", bigSpec}, "graphconform: ", []string{"huge.yaml", "larger than the 128 MiB limit"}},
+		{"--permissions /dev/zero", []string{"run", "--permissions", "/dev/zero"}, "graphconform: ", []string{"permissions file /dev/zero", "larger than the 64 MiB limit for permissions files"}},
+		{"from-docs /dev/zero", []string{"from-docs", "/dev/zero"}, "from-docs: ", []string{"/dev/zero", "larger than the 16 MiB limit for reference pages"}},
+		{"drift /dev/zero /dev/zero", []string{"drift", "/dev/zero", "/dev/zero"}, "drift: ", []string{"/dev/zero", "larger than the 16 MiB limit for reference pages"}},
+		{"merge of a 1 GiB report", []string{"merge", "-o", filepath.Join(dir, "merged"), bigReport}, "graphconform: ", []string{"report.json", "larger than the 256 MiB limit for report.json files"}},
+		{"merge of an endless pipe", []string{"merge", "-o", filepath.Join(dir, "merged"), endless(t, dir, "report.fifo", `{"reportFormat": 1, "tool": "`)}, "graphconform: ",
+			[]string{"report.fifo", "larger than the 256 MiB limit for report.json files"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, dir, c.args...)
+			r.wantExit(t, 2, limit)
+			msg := strings.TrimSuffix(r.stderr, "\n")
+			if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, c.prefix) {
+				t.Errorf("stderr is not one %q line:\n%s", c.prefix, tail(r.stderr, 2000))
+			}
+			noTrace(t, r.stderr+r.stdout)
+			for _, w := range c.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("stderr %q lacks %q", tail(msg, 400), w)
+				}
+			}
+			// Bounded: at most about twice the limit for what is read (a pipe is buffered whole).
+			if r.maxRSS > 1200<<20 {
+				t.Errorf("peak RSS %d MiB", r.maxRSS>>20)
+			}
+			t.Logf("%s: peak RSS %d MiB: %s", c.name, r.maxRSS>>20, tail(msg, 300))
+		})
+	}
+}
+
+// endless makes a named pipe in dir that serves head and then 'a' for as long as it is read (up
+// to 2 GiB); the writer ends when the reader closes it or the test ends.
+func endless(t *testing.T, dir, name, head string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f, err := os.OpenFile(p, os.O_WRONLY, 0) // blocks until a reader opens it
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		if _, err := f.WriteString(head); err != nil {
+			return
+		}
+		chunk := []byte(strings.Repeat("a", 64<<10))
+		for i := 0; i < 2<<30/len(chunk); i++ {
+			if _, err := f.Write(chunk); err != nil {
+				return // the reader closed it
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		// A writer still waiting for a reader is released by opening the pipe once.
+		if r, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			r.Close()
+		}
+		<-done
+	})
+	return p
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
 	"github.com/graphconform/graphconform/verdict"
@@ -105,12 +107,13 @@ func readReport(path string) (shardReport, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, report.JSONFile)
 	}
-	f, err := os.Open(path)
+	// Read whole, then decoded: an endless input is refused at about the limit's worth of memory,
+	// where a decoder's doubling buffer would reach three times that.
+	data, err := input.ReadFile(path, input.Report, "report.json files")
 	if err != nil {
 		return shardReport{}, err
 	}
-	defer f.Close()
-	r, err := report.ReadJSON(f)
+	r, err := report.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		return shardReport{}, fmt.Errorf("%s: %v", path, err)
 	}

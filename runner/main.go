@@ -16,6 +16,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/graphconform/graphconform/printable"
 )
 
 // Exit codes, stable for CI scripts.
@@ -113,10 +115,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
 	return exitOK, true
 }
 
-// fail prints a one-line error and returns code.
+// fail prints a one-line error and returns code. The error may quote a file or a target (a token
+// endpoint's answer, a config line): it is made printable and kept on one line.
 func fail(stderr io.Writer, code int, format string, a ...any) int {
 	msg := fmt.Sprintf(format, a...)
-	fmt.Fprintf(stderr, "%s: %s\n", programName, strings.TrimSpace(msg))
+	fmt.Fprintf(stderr, "%s: %s\n", programName, printable.Line(strings.TrimSpace(msg)))
 	return code
 }
 

@@ -30,6 +30,7 @@ import (
 	"sync"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/input"
 )
 
 // CacheEnv names the cache directory; "off" or "0" disables the cache.
@@ -69,7 +70,7 @@ var parse = func(ctx context.Context, name string, data []byte, opts Options) ([
 // LoadContractsFile reads a description file and returns its contracts, from the cache when it can.
 // Errors are the ones LoadFile and Description.Contracts return.
 func LoadContractsFile(ctx context.Context, path string, opts Options) (Identity, []contract.Operation, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Description, "OpenAPI descriptions")
 	if err != nil {
 		return Identity{}, nil, fmt.Errorf("OpenAPI description %s: %w", path, err)
 	}
@@ -183,7 +184,9 @@ var buildIdentity = sync.OnceValue(func() string {
 
 // readEntry returns the entry's contracts if it exists and verifies; any defect is a miss.
 func readEntry(path, key string) ([]contract.Operation, bool) {
-	data, err := os.ReadFile(path)
+	// The cache directory is shared and user-named (GRAPHCONFORM_CACHE): an entry is never larger
+	// than the limit of the description it caches.
+	data, err := input.ReadFile(path, input.Description, "contract cache entries")
 	if err != nil {
 		return nil, false
 	}

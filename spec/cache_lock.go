@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/input"
 )
 
 // Variables so that tests can shorten them.
@@ -134,7 +135,7 @@ func tryLock(lock string) (unlock func(), err error) {
 	return func() {
 		close(stop)
 		<-done
-		if b, err := os.ReadFile(lock); err == nil && string(b) == token {
+		if b, err := input.ReadFile(lock, 1<<10, "cache lock files"); err == nil && string(b) == token {
 			_ = os.Remove(lock)
 		}
 	}, nil

@@ -12,10 +12,11 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/graphconform/graphconform/input"
 )
 
 //go:embed openapi/disconnect.yaml
@@ -41,7 +42,7 @@ func DefaultBytes() []byte { return append([]byte(nil), disconnectYAML...) }
 
 // LoadFile loads a description from a YAML or JSON file.
 func LoadFile(path string) (*Description, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.Description, "OpenAPI descriptions")
 	if err != nil {
 		return nil, fmt.Errorf("OpenAPI description %s: %w", path, err)
 	}

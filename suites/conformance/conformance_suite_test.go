@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/graphconform/graphconform/config"
+	"github.com/graphconform/graphconform/printable"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -22,9 +23,9 @@ func TestConformance(t *testing.T) {
 	RegisterFailHandler(Fail)
 	run, err := flags.Resolve(context.Background(), config.ResolveOptions{})
 	if err != nil {
-		t.Fatalf("graphconform: %v", err)
+		t.Fatalf("graphconform: %s", printable.Line(err.Error())) // it may quote a file or a token endpoint
 	}
 	if _, err := conformance.Run(t, run.Config); err != nil {
-		t.Fatalf("graphconform: %v", err)
+		t.Fatalf("graphconform: %s", printable.Line(err.Error()))
 	}
 }
