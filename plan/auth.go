@@ -190,6 +190,8 @@ func (g generator) permissions() []Case {
 		case d.Outcome == contract.Unsupported && p.Account == contract.Personal:
 			add("PERM-004", "is refused (4xx)", g.expectClientError(p))
 			add("PERM-004.1", "is refused with 401 or 403", g.expectStatus(p, http.StatusUnauthorized, http.StatusForbidden))
+			// "every 401": a personal account's refusal is a 401 of the permission path, not of AUTH-001's.
+			add("AUTH-002", "is refused with a 401 that carries a Bearer challenge", g.expectChallenge(p))
 		case d.Outcome == contract.Unsupported:
 			add("PERM-003", "is refused: "+d.Reason, g.expectStatus(p, http.StatusUnauthorized, http.StatusForbidden))
 		default:
@@ -250,6 +252,20 @@ func (g generator) expectStatus(p persona.Persona, codes ...int) func(t *T) resu
 			return broken(err, expected)
 		}
 		return judge(check.OneOf(resp, codes...), expected)
+	}
+}
+
+func (g generator) expectChallenge(p persona.Persona) func(t *T) result {
+	return func(t *T) result {
+		const want = "WWW-Authenticate: Bearer ..."
+		resp, err := t.callAction(g.setup, creds{persona: p.Name}, g.op.Method, documented, nil, nil)
+		if err != nil {
+			return broken(err, want)
+		}
+		if resp.Status != http.StatusUnauthorized {
+			return notApplicable("the target answered %d, not 401; PERM-004.1 judges the status", resp.Status)
+		}
+		return judge(check.Challenge(resp), want)
 	}
 }
 
