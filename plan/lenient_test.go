@@ -374,3 +374,14 @@ func TestLabelsNameTheCredentialSent(t *testing.T) {
 		}
 	}
 }
+
+func TestSetupPersonas(t *testing.T) {
+	personas := withTokens(persona.Fixture())
+	if got := SetupPersonas([]contract.Operation{shipped(t, ""), shipped(t, "pre-2021")}, personas); len(got) != 1 || got[0] != "admin" {
+		t.Errorf("setup personas %v, want [admin]", got)
+	}
+	apps := persona.Set{personas[1], personas[3]} // app, app-reader
+	if got := SetupPersonas([]contract.Operation{shipped(t, ""), shipped(t, "pre-2021")}, apps); len(got) != 1 || got[0] != "app" {
+		t.Errorf("application only: %v, want [app] (pre-2021 has none)", got)
+	}
+}

@@ -183,7 +183,7 @@ func (p *Prepared) target() error {
 		base = srv.URL
 		if len(personas) == 0 {
 			personas = minted
-			if refusable, err = fixtureRefusable(minted); err != nil {
+			if refusable, err = fixtureRefusable(minted, plan.SetupPersonas(p.Operations, minted)); err != nil {
 				p.Close()
 				return err
 			}
@@ -203,11 +203,13 @@ func (p *Prepared) target() error {
 	return nil
 }
 
-// fixtureRefusable mints the AUTH-001 probes only the fixture issuer can sign (plan.Refusable).
-func fixtureRefusable(set persona.Set) ([]plan.Refusable, error) {
+// fixtureRefusable mints the AUTH-001 probes only the fixture issuer can sign (plan.Refusable), for
+// the personas that send them (four RSA signatures each).
+func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error) {
 	iss := token.Fixture()
 	var out []plan.Refusable
-	for _, p := range set {
+	for _, name := range names {
+		p, _ := set.Lookup(name)
 		minted, err := iss.Defective(p)
 		if err != nil {
 			return nil, fmt.Errorf("minting fixture tokens: %w", err)
