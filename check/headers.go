@@ -14,15 +14,56 @@ func Challenge(r *exchange.Response) error {
 		return fmt.Errorf("expected a WWW-Authenticate header on the 401, there is none")
 	}
 	for _, v := range vals {
-		// A header may hold several challenges; each starts with its scheme token.
-		for _, part := range strings.Split(v, ",") {
-			scheme, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+		for _, scheme := range challengeSchemes(v) {
 			if strings.EqualFold(scheme, "Bearer") {
 				return nil
 			}
 		}
 	}
 	return fmt.Errorf("expected a Bearer challenge in WWW-Authenticate, got %q", strings.Join(vals, " | "))
+}
+
+// challengeSchemes lists the auth-schemes of a WWW-Authenticate value (RFC 9110 §11.6.1: a list of
+// challenges, each a scheme token then a token68 or auth-params). Commas inside quoted strings
+// separate nothing, and an element "name=value" continues the previous challenge's parameters, so
+// Basic realm="x, Bearer y" names only Basic.
+func challengeSchemes(v string) []string {
+	var out []string
+	for _, elem := range splitOutsideQuotes(v) {
+		elem = strings.TrimSpace(elem)
+		n := 0
+		for n < len(elem) && isTChar(elem[n]) {
+			n++
+		}
+		if n == 0 || strings.HasPrefix(strings.TrimLeft(elem[n:], " \t"), "=") {
+			continue // empty, or an auth-param of the challenge before
+		}
+		out = append(out, elem[:n])
+	}
+	return out
+}
+
+// splitOutsideQuotes splits at commas that are not inside a quoted-string (RFC 9110 §5.6.4).
+func splitOutsideQuotes(v string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++ // quoted-pair
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			out = append(out, v[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, v[start:])
+}
+
+// isTChar: the characters of an RFC 9110 token.
+func isTChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // Allows requires an Allow header that lists the method (RFC 9110 §10.2.1).

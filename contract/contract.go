@@ -34,6 +34,8 @@ type Operation struct {
 	Error ErrorEnvelope `json:"error"`
 	// Permissions is the permission matrix of the selected revision.
 	Permissions Permissions `json:"permissions"`
+	// Effect is what a successful call changes, observable afterwards; nil when none is declared.
+	Effect *Effect `json:"effect,omitempty"`
 	// Source says where the contract came from (file and revision), for reports.
 	Source string `json:"source"`
 }
@@ -66,9 +68,27 @@ type ErrorEnvelope struct {
 	Schema string `json:"schema"`
 }
 
-// CollectionPath is the path of the collection that holds the entity the operation is bound to:
-// the template up to (not including) the last path parameter. "" when the path has no parameter.
-func (o *Operation) CollectionPath() string {
+// Effect is the observable effect of a successful call: afterwards, a GET of Get answers a JSON object
+// whose Property is Equals. It is data from the description (x-graphconform-effect), so every
+// operation declares its own.
+type Effect struct {
+	// Get is the path template to read, with the operation's parameters, e.g. its bound entity
+	// "/things/{thing-id}".
+	Get string `json:"get"`
+	// Property is the top-level member of the GET's body that shows the effect.
+	Property string `json:"property"`
+	// Equals is the member's value after the call, as compact JSON (`"notOnboarded"`).
+	Equals string `json:"equals"`
+	// From is a value (compact JSON) the entity is given before the call so that the call changes
+	// it; "" when none is declared (the case then only judges when the state differed before).
+	From string `json:"from,omitempty"`
+	// Source says where the effect is written, for failure messages.
+	Source string `json:"source,omitempty"`
+}
+
+// EntityPath is the template of the entity the operation is bound to: the path up to and including
+// its key parameter (the last one). "" when the path has no parameter.
+func (o *Operation) EntityPath() string {
 	if len(o.PathParams) == 0 {
 		return ""
 	}
@@ -77,7 +97,14 @@ func (o *Operation) CollectionPath() string {
 	if i < 0 {
 		return ""
 	}
-	return o.Path[:i]
+	return o.Path[:i+1+len(last)]
+}
+
+// CollectionPath is the path of the collection that holds the entity the operation is bound to:
+// the template up to (not including) the last path parameter. "" when the path has no parameter.
+func (o *Operation) CollectionPath() string {
+	e := o.EntityPath()
+	return e[:max(strings.LastIndex(e, "/"), 0)]
 }
 
 // KeyParam is the parameter that identifies the bound entity (the last path parameter).
@@ -90,8 +117,16 @@ func (o *Operation) KeyParam() (Param, bool) {
 
 // Expand fills the path template. A parameter missing from values is an error.
 func (o *Operation) Expand(values map[string]string) (string, error) {
-	p := o.Path
+	return o.ExpandPath(o.Path, values)
+}
+
+// ExpandPath fills a template written with the operation's parameters (the path itself, or an
+// effect's Get). A parameter missing from values is an error.
+func (o *Operation) ExpandPath(p string, values map[string]string) (string, error) {
 	for _, param := range o.PathParams {
+		if !strings.Contains(p, "{"+param.Name+"}") {
+			continue
+		}
 		v, ok := values[param.Name]
 		if !ok || v == "" {
 			return "", fmt.Errorf("contract: no value for path parameter %q of %s", param.Name, o.ID)

@@ -10,58 +10,81 @@ import (
 	"github.com/graphconform/graphconform/exchange"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
 )
 
-// forged is a credential the target must refuse with 401.
-type forged struct {
-	name string
-	// value computes the Authorization value ("" = send none) from the setup persona's token.
-	value func(setupToken string) string
+// probe is a credential the target must refuse with 401, sent instead of a persona's Bearer token.
+type probe struct {
+	name  string // the variant text: "a token with a tampered signature"
+	label string // the credential label (Cred*)
+	// value builds the Authorization value ("" = send none) from the setup persona (its token) and
+	// the run's refusable tokens; a non-empty skip says why it cannot be built here.
+	value func(env *Env, setup persona.Persona) (value, skip string)
 }
 
-var forgedCredentials = []forged{
-	{"no Authorization header", func(string) string { return "" }},
-	{"a Basic credential instead of Bearer", func(string) string { return "Basic Z3JhcGhjb25mb3JtOm5vdC1hLXBhc3N3b3Jk" }},
-	{"a malformed bearer token", func(string) string { return "Bearer graphconform.not-a-token" }},
-	{"a token with a tampered signature", func(tok string) string { return "Bearer " + tamper(tok) }},
+// probes are AUTH-001's credentials: made up, derived from the setup persona's token (derivations),
+// and genuinely signed but defective (Env.Refusable).
+func probes() []probe {
+	out := []probe{
+		{"no Authorization header", CredNone, literal("")},
+		{"a Bearer scheme with no token", CredForged, literal("Bearer ")},
+		{"a Basic credential instead of Bearer", CredForged, literal("Basic Z3JhcGhjb25mb3JtOm5vdC1hLXBhc3N3b3Jk")},
+		{"a malformed bearer token", CredForged, literal("Bearer graphconform.not-a-token")},
+	}
+	for _, d := range derivations {
+		d := d
+		out = append(out, probe{d.name, d.kind, func(_ *Env, setup persona.Persona) (string, string) {
+			v, reason := d.derive(setup.Token)
+			if reason != "" {
+				return "", "not applicable: " + reason
+			}
+			return v, ""
+		}})
+	}
+	for _, d := range []struct{ defect, name string }{
+		{DefectExpired, "a genuinely signed token that has expired"},
+		{DefectNotYetValid, "a genuinely signed token that is not valid yet (nbf)"},
+		{DefectOtherAudience, "a genuinely signed token for another audience"},
+		{DefectOtherIssuer, "a genuinely signed token whose issuer is not its tenant's"},
+		{DefectAlgConfusion, "an HS256 token keyed with the issuer's public key (algorithm confusion)"},
+	} {
+		d := d
+		out = append(out, probe{d.name, CredSigned, func(env *Env, setup persona.Persona) (string, string) {
+			for _, r := range env.Refusable {
+				if r.Persona == setup.Name && r.Defect == d.defect {
+					return "Bearer " + r.Token, ""
+				}
+			}
+			return "", "not exercised: no " + d.defect + " token is configured; only the issuer the target trusts can sign one (the embedded target's fixture issuer does)"
+		}})
+	}
+	return out
 }
 
-// tamper changes one character inside the token's last part (the JWS signature), so the header and
-// claims still parse but the signature no longer verifies. Any opaque token is altered the same way.
-func tamper(tok string) string {
-	i := strings.LastIndex(tok, ".")
-	pos := (i + 1 + len(tok)) / 2
-	if pos >= len(tok) {
-		pos = len(tok) / 2
-	}
-	if pos < 0 || pos >= len(tok) {
-		return tok + "x"
-	}
-	c := byte('A')
-	if tok[pos] == 'A' {
-		c = 'B'
-	}
-	return tok[:pos] + string(c) + tok[pos+1:]
+// literal is a probe that owes nothing to any token.
+func literal(v string) func(*Env, persona.Persona) (string, string) {
+	return func(*Env, persona.Persona) (string, string) { return v, "" }
 }
 
-// auth: AUTH-001 (refused with 401) and AUTH-002 (Bearer challenge on every 401).
+// auth: AUTH-001 (refused with 401), AUTH-002 (Bearer challenge on every 401) and AUTH-003 (the
+// scheme name in any case).
 func (g generator) auth() []Case {
 	var out []Case
-	for _, f := range forgedCredentials {
-		f := f
-		out = append(out, g.newCase("AUTH-001", f.name+" is refused with 401", func(t *T) result {
+	for _, p := range probes() {
+		p := p
+		out = append(out, g.probeCase("AUTH-001", p, p.name+" is refused with 401", func(t *T) result {
 			const want = "401 Unauthorized (never 2xx, never 403)"
-			resp, err := g.forgedCall(t, f)
-			if err != nil {
-				return broken(err, want)
+			resp, skip, err := g.probeCall(t, p)
+			if skip != "" || err != nil {
+				return skipOr(skip, err, want)
 			}
 			return judge(check.Status(resp, http.StatusUnauthorized), want)
 		}))
-		out = append(out, g.newCase("AUTH-002", "the 401 for "+f.name+" carries a Bearer challenge", func(t *T) result {
+		out = append(out, g.probeCase("AUTH-002", p, "the 401 for "+p.name+" carries a Bearer challenge", func(t *T) result {
 			const want = "WWW-Authenticate: Bearer ..."
-			resp, err := g.forgedCall(t, f)
-			if err != nil {
-				return broken(err, want)
+			resp, skip, err := g.probeCall(t, p)
+			if skip != "" || err != nil {
+				return skipOr(skip, err, want)
 			}
 			if resp.Status != http.StatusUnauthorized {
 				return notApplicable("the target answered %d, not 401; AUTH-001 judges the status", resp.Status)
@@ -69,15 +92,73 @@ func (g generator) auth() []Case {
 			return judge(check.Challenge(resp), want)
 		}))
 	}
+	// RFC 9110 §11.1: "It uses a case-insensitive token to identify the authentication scheme", so
+	// bearer and BEARER are the Bearer scheme of RFC 6750 §2.1 and the valid token must be accepted.
+	for _, scheme := range []string{"bearer", "BEARER"} {
+		scheme := scheme
+		out = append(out, g.newCase("AUTH-003", "the valid token under the scheme written "+scheme+" is accepted", func(t *T) result {
+			setup, _ := t.personaToken(g.setup)
+			id, err := t.partner(g.setup)
+			if err != nil {
+				return broken(err, "2xx")
+			}
+			send := func(scheme string) (*exchange.Response, error) {
+				path, err := t.actionPath(id)
+				if err != nil {
+					return nil, err
+				}
+				req, err := t.build(g.op.Method, path, creds{raw: scheme + " " + setup.Token, forged: true}, documented, nil)
+				if err != nil {
+					return nil, err
+				}
+				return t.send(req)
+			}
+			resp, err := send(scheme)
+			if err != nil {
+				return broken(err, "2xx")
+			}
+			if check.Accepted(resp) != nil {
+				// Is it the scheme's case, or is the documented request itself refused?
+				if ctl, err := send("Bearer"); err == nil && check.Accepted(ctl) != nil {
+					return notApplicable("the same request under Bearer is refused too (%d); DISC-001 judges the documented request", ctl.Status)
+				}
+			}
+			return judge(check.Accepted(resp), "2xx")
+		}))
+	}
 	return out
 }
 
-func (g generator) forgedCall(t *T, f forged) (*exchange.Response, error) {
-	tok := ""
-	if p, ok := t.personaToken(g.setup); ok {
-		tok = p.Token
+// probeCase is newCase for a case that sends a probe: it is labelled with the credential sent, not
+// with the setup persona (which only makes the entity).
+func (g generator) probeCase(id requirement.ID, p probe, name string, run func(t *T) result) Case {
+	c := g.newCase(id, name, run)
+	c.Persona, c.Credential = "", p.label
+	return c
+}
+
+// probeCall sends the documented request with the probe's credential; skip is set when the probe
+// cannot be built here.
+func (g generator) probeCall(t *T, p probe) (*exchange.Response, string, error) {
+	setup, _ := t.personaToken(g.setup)
+	v, skip := p.value(t.env, setup)
+	if skip != "" {
+		return nil, skip, nil
 	}
-	return t.callAction(g.setup, creds{raw: f.value(tok), forged: true}, g.op.Method, documented, nil, nil)
+	resp, err := t.callAction(g.setup, creds{raw: v, forged: true}, g.op.Method, documented, nil, nil)
+	return resp, "", err
+}
+
+// skipOr: a probe that cannot be built is not applicable (the token has no such form) or not
+// exercised (no such token is configured); an exchange that failed is broken.
+func skipOr(skip string, err error, want string) result {
+	switch {
+	case strings.HasPrefix(skip, "not applicable: "):
+		return notApplicable("%s", strings.TrimPrefix(skip, "not applicable: "))
+	case skip != "":
+		return result{outcome: verdict.Skip, message: skip, expected: want}
+	}
+	return broken(err, want)
 }
 
 // permissions: one case per configured persona, its expectation derived from the contract's
@@ -109,6 +190,8 @@ func (g generator) permissions() []Case {
 		case d.Outcome == contract.Unsupported && p.Account == contract.Personal:
 			add("PERM-004", "is refused (4xx)", g.expectClientError(p))
 			add("PERM-004.1", "is refused with 401 or 403", g.expectStatus(p, http.StatusUnauthorized, http.StatusForbidden))
+			// "every 401": a personal account's refusal is a 401 of the permission path, not of AUTH-001's.
+			add("AUTH-002", "is refused with a 401 that carries a Bearer challenge", g.expectChallenge(p))
 		case d.Outcome == contract.Unsupported:
 			add("PERM-003", "is refused: "+d.Reason, g.expectStatus(p, http.StatusUnauthorized, http.StatusForbidden))
 		default:
@@ -118,7 +201,7 @@ func (g generator) permissions() []Case {
 	missing := []struct{ id, what string }{
 		{"PERM-001", "a work persona holding " + strings.Join(g.op.Permissions.Schemes[contract.Work].Names(), " or ")},
 		{"PERM-002", "an application persona"},
-		{"PERM-003", "a persona without an accepted permission (e.g. a work persona holding only DeviceManagementServiceConfig.Read.All)"},
+		{"PERM-003", "a persona without an accepted permission (a work persona holding none of " + g.acceptedNames() + ")"},
 		{"PERM-004", "a personal Microsoft account persona"},
 		{"PERM-004.1", "a personal Microsoft account persona"},
 	}
@@ -169,6 +252,20 @@ func (g generator) expectStatus(p persona.Persona, codes ...int) func(t *T) resu
 			return broken(err, expected)
 		}
 		return judge(check.OneOf(resp, codes...), expected)
+	}
+}
+
+func (g generator) expectChallenge(p persona.Persona) func(t *T) result {
+	return func(t *T) result {
+		const want = "WWW-Authenticate: Bearer ..."
+		resp, err := t.callAction(g.setup, creds{persona: p.Name}, g.op.Method, documented, nil, nil)
+		if err != nil {
+			return broken(err, want)
+		}
+		if resp.Status != http.StatusUnauthorized {
+			return notApplicable("the target answered %d, not 401; PERM-004.1 judges the status", resp.Status)
+		}
+		return judge(check.Challenge(resp), want)
 	}
 }
 

@@ -72,9 +72,15 @@ func (g generator) body() []Case {
 		g.newCase("DISC-005", "a JSON body with an undeclared parameter is refused with 400",
 			refused(http.Header{"Content-Type": {"application/json"}}, []byte(`{"graphconformUndeclaredParameter":1}`), http.StatusBadRequest)),
 		g.newCase("DISC-006", "a text/plain body is refused with 415",
-			refused(http.Header{"Content-Type": {"text/plain"}}, []byte("disconnect"), http.StatusUnsupportedMediaType)),
+			refused(http.Header{"Content-Type": {"text/plain"}}, plainBody, http.StatusUnsupportedMediaType)),
+		// A target may refuse the obviously foreign text/plain and still take XML, OData's other format.
+		g.newCase("DISC-006", "an application/xml body is refused with 415",
+			refused(http.Header{"Content-Type": {"application/xml"}}, []byte("<graphconform/>"), http.StatusUnsupportedMediaType)),
 	}
 }
+
+// plainBody is a non-empty text/plain body, a media type no action takes.
+var plainBody = []byte("graphconform")
 
 // method: DISC-007 (never 2xx) and DISC-007.1 (405 + Allow) for every undeclared method.
 func (g generator) method() []Case {

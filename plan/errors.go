@@ -14,15 +14,23 @@ type errorScenario struct {
 	// judgedBy names the requirement that judges the status of this request.
 	judgedBy string
 	send     func(t *T) (*exchange.Response, error)
+	// persona or credential is what the request sends, for the case's labels (setup persona when
+	// both are empty).
+	persona, credential string
 }
 
 func (g generator) errorScenarios() []errorScenario {
 	op := g.op
 	scen := []errorScenario{
-		{"the 401 without a token", "AUTH-001", func(t *T) (*exchange.Response, error) {
+		{name: "the 401 without a token", judgedBy: "AUTH-001", credential: CredNone, send: func(t *T) (*exchange.Response, error) {
 			return t.callAction(g.setup, creds{forged: true}, op.Method, documented, nil, nil)
 		}},
-		{"the 404 for an unknown id", "DISC-008", func(t *T) (*exchange.Response, error) {
+		// A gateway may wrap only its own "no token" 401 in the envelope: a refused token is another path.
+		{name: "the 401 for a tampered token", judgedBy: "AUTH-001", credential: CredTampered, send: func(t *T) (*exchange.Response, error) {
+			p, _ := t.personaToken(g.setup)
+			return t.callAction(g.setup, creds{raw: "Bearer " + tamper(p.Token), forged: true}, op.Method, documented, nil, nil)
+		}},
+		{name: "the 404 for an unknown id", judgedBy: "DISC-008", send: func(t *T) (*exchange.Response, error) {
 			path, err := t.actionPath(randomGUID())
 			if err != nil {
 				return nil, err
@@ -35,25 +43,25 @@ func (g generator) errorScenarios() []errorScenario {
 		}},
 	}
 	if others := g.otherMethods(); len(others) > 0 {
-		scen = append(scen, errorScenario{"the 405 for " + others[0], "DISC-007.1", func(t *T) (*exchange.Response, error) {
+		scen = append(scen, errorScenario{name: "the 405 for " + others[0], judgedBy: "DISC-007.1", send: func(t *T) (*exchange.Response, error) {
 			return t.callAction(g.setup, creds{persona: g.setup}, others[0], documented, nil, nil)
 		}})
 	}
 	if !op.Body.Accepted {
 		scen = append(scen,
-			errorScenario{"the 400 for an undeclared parameter", "DISC-005", func(t *T) (*exchange.Response, error) {
+			errorScenario{name: "the 400 for an undeclared parameter", judgedBy: "DISC-005", send: func(t *T) (*exchange.Response, error) {
 				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
 					http.Header{"Content-Type": {"application/json"}}, []byte(`{"graphconformUndeclaredParameter":1}`), nil)
 			}},
-			errorScenario{"the 415 for a text/plain body", "DISC-006", func(t *T) (*exchange.Response, error) {
+			errorScenario{name: "the 415 for a text/plain body", judgedBy: "DISC-006", send: func(t *T) (*exchange.Response, error) {
 				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
-					http.Header{"Content-Type": {"text/plain"}}, []byte("disconnect"), nil)
+					http.Header{"Content-Type": {"text/plain"}}, plainBody, nil)
 			}})
 	}
 	for _, p := range g.personas {
 		if g.op.Permissions.Decide(p.Account, p.Permissions).Outcome == contract.Insufficient {
 			name := p.Name
-			scen = append(scen, errorScenario{"the 403 for persona " + name, "PERM-003", func(t *T) (*exchange.Response, error) {
+			scen = append(scen, errorScenario{name: "the 403 for persona " + name, judgedBy: "PERM-003", persona: name, send: func(t *T) (*exchange.Response, error) {
 				return t.callAction(g.setup, creds{persona: name}, op.Method, documented, nil, nil)
 			}})
 			break
@@ -68,7 +76,7 @@ func (g generator) errors() []Case {
 	env := g.op.Error
 	for _, s := range g.errorScenarios() {
 		s := s
-		out = append(out, g.newCase("ERR-001", s.name+" has the error envelope", func(t *T) result {
+		c := g.newCase("ERR-001", s.name+" has the error envelope", func(t *T) result {
 			want := env.MediaType + ` {"` + env.Property + `":{` + joinQuoted(env.Required) + `}} (` + env.Schema + `)`
 			resp, err := s.send(t)
 			if err != nil {
@@ -78,7 +86,11 @@ func (g generator) errors() []Case {
 				return notApplicable("the target answered %d, not an error; %s judges the status", resp.Status, s.judgedBy)
 			}
 			return judge(check.Envelope(resp, env), want)
-		}))
+		})
+		if s.persona != "" || s.credential != "" {
+			c.Persona, c.Credential = s.persona, s.credential
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -94,23 +106,35 @@ func (g generator) headers() []Case {
 			}
 			return judge(check.RequestID(resp), "request-id header")
 		}),
-		g.newCase("HDR-001", "an error response carries request-id", func(t *T) result {
+		anonymous(g.newCase("HDR-001", "an error response carries request-id", func(t *T) result {
 			resp, err := t.callAction(g.setup, creds{forged: true}, op.Method, documented, nil, nil)
 			if err != nil {
 				return broken(err, "request-id header")
 			}
 			return judge(check.RequestID(resp), "request-id header")
-		}),
-		g.newCase("HDR-001", "a sent client-request-id is echoed", func(t *T) result {
-			id := randomGUID()
-			h := http.Header{"Accept": {"application/json"}, "Client-Request-Id": {id}}
-			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, h, nil, nil)
-			if err != nil {
-				return broken(err, "client-request-id: "+id)
-			}
-			return judge(check.EchoesClientRequestID(resp, id), "client-request-id: "+id)
-		}),
+		})),
+		g.newCase("HDR-001", "a sent client-request-id is echoed", g.echoes(creds{persona: g.setup})),
+		anonymous(g.newCase("HDR-001", "a sent client-request-id is echoed on an error response", g.echoes(creds{forged: true}))),
 	}
+}
+
+// echoes sends a fresh client-request-id with the credentials and requires it back.
+func (g generator) echoes(c creds) func(t *T) result {
+	return func(t *T) result {
+		id := randomGUID()
+		h := http.Header{"Accept": {"application/json"}, "Client-Request-Id": {id}}
+		resp, err := t.callAction(g.setup, c, g.op.Method, h, nil, nil)
+		if err != nil {
+			return broken(err, "client-request-id: "+id)
+		}
+		return judge(check.EchoesClientRequestID(resp, id), "client-request-id: "+id)
+	}
+}
+
+// anonymous labels a case that sends no Authorization header.
+func anonymous(c Case) Case {
+	c.Persona, c.Credential = "", CredNone
+	return c
 }
 
 func joinQuoted(names []string) string {

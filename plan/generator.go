@@ -30,6 +30,20 @@ func (g generator) allowedPersona() string {
 	return ""
 }
 
+// SetupPersonas are the personas the cases of the operations send their probes for: each operation's
+// setup persona (allowedPersona), once each, in operation order. Only these need Env.Refusable tokens.
+func SetupPersonas(ops []contract.Operation, personas persona.Set) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range ops {
+		if name := (generator{op: &ops[i], personas: personas}).allowedPersona(); name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // acceptedNames lists the documented grants of the supported account kinds, for skip messages.
 func (g generator) acceptedNames() string {
 	seen := map[string]bool{}

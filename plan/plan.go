@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graphconform/graphconform/contract"
@@ -34,6 +35,13 @@ type Env struct {
 	// evidence). Without it only failed, skipped and inapplicable specs carry theirs: a large run
 	// then spends neither the time to render nor the memory to hold what nobody reads.
 	PassingExchanges bool
+	// Refusable are genuinely signed tokens the target must refuse all the same (see Refusable). The
+	// AUTH-001 cases that need one are skipped, saying so, when it is not given.
+	Refusable []Refusable
+
+	// derived registers DerivedSecrets with the client's redactor before the first case runs, so
+	// that whatever built the Env, no credential the cases derive can be printed.
+	derived sync.Once
 }
 
 // Case is one generated spec: one requirement, one variant, one operation.
@@ -42,8 +50,12 @@ type Case struct {
 	// Name is the variant, unique within the operation and requirement, e.g. "no Authorization header".
 	Name      string
 	Operation *contract.Operation // shared by all cases of the operation
-	// Persona is the persona whose token the case sends ("" for none or a forged credential).
+	// Persona is the persona whose token the case sends as its Bearer credential; "" when it sends
+	// another credential (Credential).
 	Persona string
+	// Credential names what the case sends instead of a persona's Bearer token (a Cred* label:
+	// none, forged, tampered, wrong-scheme, ...); "" when Persona says it all.
+	Credential string
 	// Skip, when set, says why the case cannot run with this configuration.
 	Skip string
 	run  func(t *T) result
@@ -55,13 +67,27 @@ func (c *Case) Text() string {
 	return fmt.Sprintf("%s [%s] %s", c.Requirement.ID, c.Requirement.Level, c.Name)
 }
 
-// Labels are the Ginkgo labels: the requirement's ID, level and area, plus the persona.
+// Labels are the Ginkgo labels: the requirement's ID, level and area, plus the credential sent
+// (Sends).
 func (c *Case) Labels() []string {
 	l := c.Requirement.Labels()
-	if c.Persona != "" {
-		l = append(l, "persona:"+sanitizeLabel(c.Persona))
+	if s := c.Sends(); s != "" {
+		l = append(l, s)
 	}
 	return l
+}
+
+// Sends names the credential the case sends, as its label: "persona:<name>" for a persona's Bearer
+// token, "credential:<label>" for anything else, "" when the case sends nothing at all (a skip).
+// The verdict's persona field says the same.
+func (c *Case) Sends() string {
+	switch {
+	case c.Credential != "":
+		return "credential:" + sanitizeLabel(c.Credential)
+	case c.Persona != "":
+		return "persona:" + sanitizeLabel(c.Persona)
+	}
+	return ""
 }
 
 func sanitizeLabel(s string) string {
@@ -88,6 +114,7 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 		out = append(out, g.permissions()...)
 		out = append(out, g.errors()...)
 		out = append(out, g.headers()...)
+		out = append(out, g.effect()...)
 	}
 	return out
 }
@@ -97,11 +124,16 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 // The verdict is redacted by the env's client redactor, and its message made printable and bounded.
 func (c *Case) Execute(ctx context.Context, env *Env) verdict.Verdict {
 	start := time.Now()
-	v := verdict.Verdict{Requirement: c.Requirement, Case: c.Name, Operation: c.Operation.ID, Persona: c.Persona}
+	v := verdict.Verdict{Requirement: c.Requirement, Case: c.Name, Operation: c.Operation.ID, Persona: c.verdictPersona()}
 	if c.Skip != "" {
 		v.Outcome, v.Message = verdict.Skip, c.Skip
 		return v
 	}
+	env.derived.Do(func() {
+		if env.Client != nil && env.Client.Redactor != nil {
+			env.Client.Redactor.Add(DerivedSecrets(env.Personas, env.Refusable)...)
+		}
+	})
 	t := &T{ctx: ctx, env: env, c: c}
 	defer t.cleanup()
 	r := c.run(t)
@@ -112,6 +144,14 @@ func (c *Case) Execute(ctx context.Context, env *Env) verdict.Verdict {
 	v.Blocking = v.Outcome == verdict.Fail && c.Requirement.Level.Blocking(env.Strict)
 	v.Duration = time.Since(start)
 	return v
+}
+
+// verdictPersona is the verdict's persona field: the persona's name, or the credential label.
+func (c *Case) verdictPersona() string {
+	if c.Credential != "" {
+		return "credential:" + c.Credential
+	}
+	return c.Persona
 }
 
 // result is what a case body decides.

@@ -21,6 +21,9 @@ type T struct {
 	c         *Case
 	cleanups  []func() // run in reverse by cleanup
 	exchanges []sent
+	// created is the entity partner made for this case alone ("" when it took a shared or
+	// configured one, whose state other cases or the tenant may have changed).
+	created string
 }
 
 // sent is one exchange as it happened. Rendering it (a curl command, header block and body, each
@@ -124,6 +127,7 @@ func (t *T) partner(setup string) (string, error) {
 		return "", err
 	}
 	t.cleanups = append(t.cleanups, remove)
+	t.created = id
 	return id, nil
 }
 
@@ -133,11 +137,10 @@ func (t *T) create(setup string) (string, func(), error) {
 	if coll == "" {
 		return "", nil, fmt.Errorf("setup: operation %s has no key parameter to create an entity for", t.c.Operation.ID)
 	}
-	body, _ := json.Marshal(map[string]string{
-		"@odata.type":      "#microsoft.graph.remoteAssistancePartner",
-		"displayName":      "graphconform " + string(t.c.Requirement.ID) + " " + t.c.Name,
-		"onboardingStatus": "onboarded",
-	})
+	body, err := json.Marshal(fixtureEntity(t.c.Operation, string(t.c.Requirement.ID)+" "+t.c.Name))
+	if err != nil {
+		return "", nil, fmt.Errorf("setup: the fixture entity of %s: %w", t.c.Operation.ID, err)
+	}
 	req, err := t.build(http.MethodPost, coll, creds{persona: setup},
 		http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, body)
 	if err != nil {

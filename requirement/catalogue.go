@@ -33,6 +33,10 @@ var (
 		URL: "https://github.com/microsoftgraph/microsoft-graph-devx-content"}
 	srcRequestID = Source{Doc: "Microsoft Graph best practices (request-id, client-request-id)",
 		URL: "https://learn.microsoft.com/graph/best-practices-concept"}
+	srcSchemeCase = Source{Doc: "RFC 9110 §11.1 (the auth-scheme is a case-insensitive token); RFC 6750 §2.1 (credentials = \"Bearer\" 1*SP b64token)",
+		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-11.1"}
+	srcEffect = Source{Doc: "the operation's description and its entity's resource page, as declared in the description's x-graphconform-effect (e.g. onboardingStatus: notOnboarded is \"no active TeamViewer connector configured or active\")",
+		URL: "https://learn.microsoft.com/graph/api/resources/intune-remoteassistance-remoteassistancepartner?view=graph-rest-1.0"}
 )
 
 // catalogue is every requirement graphconform checks. IDs are stable: never renumber, only add.
@@ -60,9 +64,11 @@ var catalogue = []Requirement{
 	{ID: "DISC-010", Level: Should, Area: AreaPath, Source: srcODataQualified,
 		Title: "the namespace-qualified action segment (microsoft.graph.disconnect) behaves like the short one"},
 	{ID: "AUTH-001", Level: Must, Area: AreaAuth, Source: srcAuth,
-		Title: "a missing, non-Bearer, malformed or badly signed token is refused with 401 (never 2xx, never 403)"},
+		Title: "a missing, non-Bearer, malformed, unsigned, badly signed, expired or not-yet-valid token, or one for another audience or issuer, is refused with 401 (never 2xx, never 403)"},
 	{ID: "AUTH-002", Level: Must, Area: AreaAuth, Source: srcChallenge,
 		Title: "every 401 carries a WWW-Authenticate challenge with the Bearer scheme"},
+	{ID: "AUTH-003", Level: Must, Area: AreaAuth, Source: srcSchemeCase,
+		Title: "the Bearer scheme name is matched case-insensitively: a valid token sent as bearer or BEARER is accepted"},
 	{ID: "PERM-001", Level: Must, Area: AreaPermissions, Source: srcDocPerms,
 		Title: "a delegated work/school persona holding an accepted permission gets 204"},
 	{ID: "PERM-002", Level: Must, Area: AreaPermissions, Source: srcDocPerms,
@@ -79,4 +85,6 @@ var catalogue = []Requirement{
 		Title: "every 4xx/5xx is application/json with an error object holding string code and string message"},
 	{ID: "HDR-001", Level: Should, Area: AreaHeaders, Source: srcRequestID,
 		Title: "every response carries request-id, and a client-request-id sent by the client is echoed"},
+	{ID: "EFF-001", Level: Should, Area: AreaEffect, Source: srcEffect,
+		Title: "the documented effect of a successful call is observable: afterwards a GET of its entity shows the state the description declares"},
 }

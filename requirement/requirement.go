@@ -43,6 +43,8 @@ const (
 	AreaAuth        Area = "auth"
 	AreaPermissions Area = "permissions"
 	AreaErrors      Area = "errors"
+	// AreaEffect: what a successful call changes, read back afterwards.
+	AreaEffect Area = "effect"
 )
 
 // Source says where a requirement is written.

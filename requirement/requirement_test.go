@@ -15,7 +15,7 @@ const ginkgoForbidden = "&|!,()/"
 
 var knownAreas = map[Area]bool{
 	AreaMethod: true, AreaPath: true, AreaHeaders: true, AreaBody: true,
-	AreaResponse: true, AreaAuth: true, AreaPermissions: true, AreaErrors: true,
+	AreaResponse: true, AreaAuth: true, AreaPermissions: true, AreaErrors: true, AreaEffect: true,
 }
 
 func TestCatalogueNotEmpty(t *testing.T) {

@@ -70,8 +70,11 @@ func TestRedactionEverywhere(t *testing.T) {
 	front, err := mock.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.Header.Get("Authorization")
 		w.Header().Set("X-Echo-Authorization", got) // a careless target echoing credentials
-		if jwt, ok := secrets[strings.TrimPrefix(got, "Bearer ")]; ok {
-			r.Header.Set("Authorization", "Bearer "+jwt)
+		// The opaque token stands for its JWT only as a Bearer credential (any case, RFC 9110 §11.1).
+		if scheme, tok, _ := strings.Cut(got, " "); strings.EqualFold(scheme, "Bearer") {
+			if jwt, ok := secrets[tok]; ok {
+				r.Header.Set("Authorization", scheme+" "+jwt)
+			}
 		}
 		m.ServeHTTP(w, r)
 	}))

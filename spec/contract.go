@@ -159,6 +159,9 @@ func (d *Description) contract(p string, item *openapi3.PathItem, method string,
 		return c, fmt.Errorf("%s: %w", where, err)
 	}
 	c.ErrorStatuses, c.Error = errorContract(op)
+	if c.Effect, err = readEffect(op, &c); err != nil {
+		return c, fmt.Errorf("%s: %w", where, err)
+	}
 
 	perms, found, err := readPermissions(op, opts.Revision)
 	if err != nil {

@@ -176,6 +176,7 @@ func (p *Prepared) loadDescriptions(ctx context.Context) error {
 func (p *Prepared) target() error {
 	cfg := p.Config
 	personas := cfg.Personas
+	var refusable []plan.Refusable
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	if base == "" {
 		srv, minted, err := startEmbedded(cfg, p.mockRevision())
@@ -186,6 +187,10 @@ func (p *Prepared) target() error {
 		base = srv.URL
 		if len(personas) == 0 {
 			personas = minted
+			if refusable, err = fixtureRefusable(minted, plan.SetupPersonas(p.Operations, minted)); err != nil {
+				p.Close()
+				return err
+			}
 		}
 	} else {
 		if cfg.Mutant != "" {
@@ -197,8 +202,27 @@ func (p *Prepared) target() error {
 	}
 	client := exchange.New(exchange.Options{Timeout: cfg.Timeout, TLS: cfg.TLS, Redactor: p.Redactor, Retry: cfg.Retry})
 	p.Target = p.Redactor.String(base)
-	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Client: client, Strict: cfg.Strict}
+	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Client: client, Strict: cfg.Strict,
+		Refusable: refusable}
 	return nil
+}
+
+// fixtureRefusable mints the AUTH-001 probes only the fixture issuer can sign (plan.Refusable), for
+// the personas that send them (four RSA signatures each).
+func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error) {
+	iss := token.Fixture()
+	var out []plan.Refusable
+	for _, name := range names {
+		p, _ := set.Lookup(name)
+		minted, err := iss.Defective(p)
+		if err != nil {
+			return nil, fmt.Errorf("minting fixture tokens: %w", err)
+		}
+		for _, d := range token.Defects {
+			out = append(out, plan.Refusable{Persona: p.Name, Defect: d, Token: minted[d]})
+		}
+	}
+	return out, nil
 }
 
 // startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas.
