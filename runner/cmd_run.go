@@ -16,6 +16,7 @@ import (
 	"github.com/graphconform/graphconform/exchange"
 	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/report"
+	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -28,9 +29,11 @@ type runFlags struct {
 	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard, exchanges string
 	specs                                                                                       listFlag
 	strict, dryRun, verbose, shareEntities                                                      bool
+	certify                                                                                     bool
+	timeout                                                                                     time.Duration
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--certify] [--timeout DURATION] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -38,7 +41,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.config, "config", "", "YAML config: target and personas (see docs/usage.md); without it, the embedded mock and its fixture personas")
 	fs.StringVar(&f.baseURL, "base-url", "", "target service root, e.g. https://graph.example.com/v1.0 (overrides target.baseURL)")
 	fs.StringVar(&f.reportDir, "report-dir", "", "write junit.xml, report.json, report.html and "+ginkgoJSONFile+" here")
-	fs.BoolVar(&f.strict, "strict", false, "SHOULD and MAY failures fail the run too")
+	fs.BoolVar(&f.strict, "strict", false, requirement.StrictUsage())
+	fs.BoolVar(&f.certify, "certify", false, "certification: the gate also fails when a MUST (a SHOULD too with --strict) was not exercised or did not apply, naming the persona or input that would exercise it")
+	fs.DurationVar(&f.timeout, "timeout", 0, "bound on the whole run; when it expires the run stops and reports INCOMPLETE (exit 3) (default 1h)")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter over requirement IDs, levels, areas, personas, e.g. 'must && !permissions'")
 	fs.StringVar(&f.revision, "revision", "", "permission-table revision to judge against: current or pre-2021 (default current)")
 	fs.StringVar(&f.partnerID, "partner-id", "", "existing remoteAssistancePartner id (overrides target.partnerId)")
@@ -51,6 +56,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
+	}
+	var deadline time.Time
+	if f.timeout > 0 {
+		deadline = time.Now().Add(f.timeout)
 	}
 	filter, err := parseLabelFilter(f.labelFilter)
 	if err != nil {
@@ -89,12 +98,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
 	}
-	return runSuite(p, f, stdout, stderr)
+	return runSuite(p, f, deadline, stdout, stderr)
 }
 
 // runConfig builds the run's configuration: flags first, then the config file under them.
 func (f runFlags) runConfig() (conformance.Config, error) {
 	cfg := conformance.Config{BaseURL: strings.TrimRight(f.baseURL, "/"), ReportDir: f.reportDir, Strict: f.strict,
+		Certify: f.certify, RunTimeout: f.timeout,
 		LabelFilter: f.labelFilter, Revision: f.revision, PartnerID: f.partnerID, Specs: f.specs}
 	shard, err := conformance.ParseShard(f.shard)
 	if err != nil {

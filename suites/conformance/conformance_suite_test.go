@@ -23,7 +23,11 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatalf("graphconform: %v", err)
 	}
-	if _, err := conformance.Run(t, cfg); err != nil {
+	passed, err := conformance.Run(t, cfg)
+	if err != nil {
 		t.Fatalf("graphconform: %v", err)
+	}
+	if !passed { // the gate line above says why: FAIL or INCOMPLETE
+		t.Fail()
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/permissions"
+	"github.com/graphconform/graphconform/requirement"
 )
 
 // Flags are the suite's command-line flags for `ginkgo run ./suites/... -- --base-url=...` and
@@ -51,7 +52,7 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Shard, "shard", "", "run only shard i of n of the cases, e.g. 2/3 (graphconform merge joins the reports) ["+EnvShard+"]")
 	fs.BoolVar(&f.ShareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation ["+EnvShare+"]")
 	fs.StringVar(&f.Exchanges, "exchanges", "", "which verdicts carry their HTTP exchanges: all (default) or failures (large runs) ["+EnvExchanges+"]")
-	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
+	fs.BoolVar(&f.Strict, "strict", false, requirement.StrictUsage()+" ["+EnvStrict+"]")
 	fs.DurationVar(&f.Timeout, "request-timeout", 10*time.Second, "bound on one HTTP exchange")
 	return f
 }
