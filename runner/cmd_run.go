@@ -54,12 +54,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
+	start := time.Now() // --timeout bounds the whole run, preparation included
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
-	}
-	var deadline time.Time
-	if f.timeout > 0 {
-		deadline = time.Now().Add(f.timeout)
 	}
 	filter, err := parseLabelFilter(f.labelFilter)
 	if err != nil {
@@ -97,6 +94,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			msg := p.Redactor.String(err.Error())
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
+	}
+	var deadline time.Time
+	if cfg.RunTimeout > 0 {
+		deadline = start.Add(cfg.RunTimeout)
 	}
 	return runSuite(p, f, deadline, stdout, stderr)
 }

@@ -22,10 +22,9 @@ import (
 )
 
 // stallingTarget serves the reference mock on loopback until it has answered after requests, then
-// holds every further request but a DELETE until release is closed or the client gives up. A run
-// against it cannot finish on its own before release: whatever stops it stops it part-way,
-// deterministically. DELETEs pass so that the clean-up of an interrupted spec (which outlives the
-// spec's context on purpose) does not wait for its exchange timeout.
+// holds every further request that hold selects until release is closed or the client gives up. A
+// run against it cannot finish on its own before release: whatever stops it stops it part-way,
+// deterministically.
 type stallingTarget struct {
 	URL     string
 	reached chan struct{} // closed when the first held request arrives
@@ -33,7 +32,13 @@ type stallingTarget struct {
 	once    sync.Once
 }
 
-func startStallingTarget(t *testing.T, after int64) *stallingTarget {
+// The requests a stalling target holds: the specs' own (a stop cancels them mid-request; the
+// clean-up DELETEs, which outlive a spec's context on purpose, pass), or the clean-ups only (a stop
+// finds the spec's check done and its clean-up running: before the fix, the PASS).
+func specRequests(r *http.Request) bool { return r.Method != http.MethodDelete }
+func cleanups(r *http.Request) bool     { return r.Method == http.MethodDelete }
+
+func startStallingTarget(t *testing.T, after int64, hold func(*http.Request) bool) *stallingTarget {
 	t.Helper()
 	m, err := mock.New(mock.Options{})
 	if err != nil {
@@ -42,7 +47,7 @@ func startStallingTarget(t *testing.T, after int64) *stallingTarget {
 	st := &stallingTarget{reached: make(chan struct{}), release: make(chan struct{})}
 	var n atomic.Int64
 	srv, err := mock.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) > after && r.Method != http.MethodDelete {
+		if n.Add(1) > after && hold(r) {
 			st.once.Do(func() { close(st.reached) })
 			select {
 			case <-st.release:
@@ -156,15 +161,26 @@ func assertIncomplete(t *testing.T, r result, dir, why string) {
 }
 
 // SIGINT or SIGTERM part-way through a run (a cancelled CI job, an evicted pod): Ginkgo stops and
-// still reports, and every report says INCOMPLETE, never PASS.
+// still reports, and every report says INCOMPLETE, never PASS, whether the signal cut a request
+// short or found a spec cleaning up after a passing check.
 func TestInterruptedRunIsIncomplete(t *testing.T) {
 	t.Parallel()
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sig   syscall.Signal
+		hold  func(*http.Request) bool
+		extra string
+	}{
+		{"SIGINT during a request", syscall.SIGINT, specRequests, ""},
+		{"SIGTERM during a request", syscall.SIGTERM, specRequests, ""},
+		// The held clean-up gives up after the exchange timeout; the spec then ends with its verdict.
+		{"SIGINT during a clean-up", syscall.SIGINT, cleanups, "  timeout: 1s\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			target := startStallingTarget(t, 12)
+			target := startStallingTarget(t, 12, tc.hold)
 			dir := filepath.Join(t.TempDir(), "reports")
-			cmd := exec.Command(os.Args[0], "run", "--config", targetConfig(t, target.URL, ""), "--report-dir", dir)
+			cmd := exec.Command(os.Args[0], "run", "--config", targetConfig(t, target.URL, tc.extra), "--report-dir", dir)
 			cmd.Env = childEnv()
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
@@ -181,7 +197,7 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 				_ = cmd.Process.Kill()
 				t.Fatal("the run never reached the held request")
 			}
-			if err := cmd.Process.Signal(sig); err != nil {
+			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}
 			var err error
@@ -197,7 +213,6 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 				r.code = ee.ExitCode()
 			}
 			assertIncomplete(t, r, dir, "interrupted (SIGINT or SIGTERM)")
-
 		})
 	}
 }
@@ -205,7 +220,7 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 // --timeout bounds the whole run; its expiry stops the run and reports INCOMPLETE.
 func TestRunTimeoutIsIncomplete(t *testing.T) {
 	t.Parallel()
-	target := startStallingTarget(t, 12)
+	target := startStallingTarget(t, 12, specRequests)
 	dir := filepath.Join(t.TempDir(), "reports")
 	// The held request would outlast the whole-run timeout by far: target.timeout is the bound on one
 	// exchange, and a spec that timed out on its own would be a failure, not an incomplete run.

@@ -96,13 +96,13 @@ func TestGoTestEntryInterruptedIsIncomplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// After a few answers every request but a DELETE (the clean-ups) is held: the run cannot end
-	// before the signal.
+	// After a few answers every clean-up (DELETE) is held until it times out: the signal finds a spec
+	// whose check passed cleaning up, and the run cannot end before it.
 	var n atomic.Int64
 	reached, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	srv, err := mock.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) > 10 && r.Method != http.MethodDelete {
+		if n.Add(1) > 10 && r.Method == http.MethodDelete {
 			once.Do(func() { close(reached) })
 			select {
 			case <-release:
@@ -117,7 +117,7 @@ func TestGoTestEntryInterruptedIsIncomplete(t *testing.T) {
 	}
 	t.Cleanup(func() { close(release); _ = srv.Close() })
 	var cfg strings.Builder
-	cfg.WriteString("target:\n  baseURL: " + srv.URL + "\npersonas:\n")
+	cfg.WriteString("target:\n  baseURL: " + srv.URL + "\n  timeout: 1s\npersonas:\n")
 	for _, p := range persona.Fixture() {
 		cfg.WriteString("  - name: " + p.Name + "\n    account: " + string(p.Account) + "\n    permissions: [" + strings.Join(p.Permissions, ", ") + "]\n    mint: true\n")
 	}
