@@ -41,10 +41,10 @@ type htmlView struct {
 	StrictMode string
 	GateRule   string
 	Duration   string
-	Statuses  []status
-	LevelRows []levelRow
-	Total     levelRow
-	Failed    []reqView
+	Statuses   []status
+	LevelRows  []levelRow
+	Total      levelRow
+	Failed     []reqView
 }
 
 type levelRow struct {
@@ -62,8 +62,8 @@ func WriteHTML(w io.Writer, r Run) error {
 		StrictMode: requirement.StrictMode(r.Strict),
 		GateRule:   requirement.GateRule(),
 		Duration:   "unknown",
-		Statuses: statuses,
-		Total:    levelRow{Level: "all", Counts: make([]int, len(statuses))},
+		Statuses:   statuses,
+		Total:      levelRow{Level: "all", Counts: make([]int, len(statuses))},
 	}
 	if d := r.Duration(); d > 0 {
 		v.Duration = d.Round(time.Millisecond).String()
@@ -84,13 +84,15 @@ func WriteHTML(w io.Writer, r Run) error {
 			v.Failed = append(v.Failed, q)
 		}
 	}
-	for _, g := range a.Gaps {
-		if g.Required {
-			v.Required = append(v.Required, g)
-		}
-	}
 	if !r.Complete() {
+		// What an incomplete run did not exercise is mostly what it did not reach: the banner says so.
 		v.Incomplete = r.incompleteText()
+	} else {
+		for _, g := range a.Gaps {
+			if g.Required {
+				v.Required = append(v.Required, g)
+			}
+		}
 	}
 	if err := htmlTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)

@@ -160,4 +160,3 @@ func shardsOf(runs []report.Run, files []string, partial bool) (string, []string
 	}
 	return strings.Join(have, ",") + "/" + strconv.Itoa(total), missing, nil
 }
-
