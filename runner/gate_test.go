@@ -10,8 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -21,59 +19,29 @@ import (
 	"github.com/graphconform/graphconform/report"
 )
 
-// stallingTarget serves the reference mock on loopback until it has answered after requests, then
-// holds every further request that hold selects until release is closed or the client gives up. A
-// run against it cannot finish on its own before release: whatever stops it stops it part-way,
-// deterministically.
-type stallingTarget struct {
-	URL     string
-	reached chan struct{} // closed when the first held request arrives
-	release chan struct{}
-	once    sync.Once
-}
-
-// The requests a stalling target holds: the specs' own (a stop cancels them mid-request; the
-// clean-up DELETEs, which outlive a spec's context on purpose, pass), or the clean-ups only (a stop
-// finds the spec's check done and its clean-up running: before the fix, the PASS).
+// The requests a held target holds (mock.Hold): the specs' own (a stop cancels them mid-request;
+// the clean-up DELETEs, which outlive a spec's context on purpose, pass), or the clean-ups only (a
+// stop finds the spec's check done and its clean-up running: before the fix, the PASS).
 func specRequests(r *http.Request) bool { return r.Method != http.MethodDelete }
 func cleanups(r *http.Request) bool     { return r.Method == http.MethodDelete }
 
-func startStallingTarget(t *testing.T, after int64, hold func(*http.Request) bool) *stallingTarget {
+// heldTarget serves the reference mock on loopback, holding what hold selects after 12 requests.
+func heldTarget(t *testing.T, hold func(*http.Request) bool) (*mock.Holder, string) {
 	t.Helper()
 	m, err := mock.New(mock.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &stallingTarget{reached: make(chan struct{}), release: make(chan struct{})}
-	var n atomic.Int64
-	srv, err := mock.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) > after && hold(r) {
-			st.once.Do(func() { close(st.reached) })
-			select {
-			case <-st.release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		m.ServeHTTP(w, r)
-	}))
+	h := mock.Hold(m, 12, hold)
+	srv, err := mock.Start(h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		st.Release()
+		h.Release()
 		_ = srv.Close()
 	})
-	st.URL = srv.URL
-	return st
-}
-
-func (st *stallingTarget) Release() {
-	select {
-	case <-st.release:
-	default:
-		close(st.release)
-	}
+	return h, srv.URL
 }
 
 // targetConfig is a config for a loopback target with fixture-minted personas (the mock trusts the
@@ -178,9 +146,9 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			target := startStallingTarget(t, 12, tc.hold)
+			target, url := heldTarget(t, tc.hold)
 			dir := filepath.Join(t.TempDir(), "reports")
-			cmd := exec.Command(os.Args[0], "run", "--config", targetConfig(t, target.URL, tc.extra), "--report-dir", dir)
+			cmd := exec.Command(os.Args[0], "run", "--config", targetConfig(t, url, tc.extra), "--report-dir", dir)
 			cmd.Env = childEnv()
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
@@ -190,7 +158,7 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			select {
-			case <-target.reached:
+			case <-target.Reached():
 			case err := <-done:
 				t.Fatalf("the run ended before the target held a request: %v\n%s\n%s", err, out.String(), errb.String())
 			case <-time.After(2 * time.Minute):
@@ -220,11 +188,11 @@ func TestInterruptedRunIsIncomplete(t *testing.T) {
 // --timeout bounds the whole run; its expiry stops the run and reports INCOMPLETE.
 func TestRunTimeoutIsIncomplete(t *testing.T) {
 	t.Parallel()
-	target := startStallingTarget(t, 12, specRequests)
+	_, url := heldTarget(t, specRequests)
 	dir := filepath.Join(t.TempDir(), "reports")
 	// The held request would outlast the whole-run timeout by far: target.timeout is the bound on one
 	// exchange, and a spec that timed out on its own would be a failure, not an incomplete run.
-	cfg := targetConfig(t, target.URL, "  timeout: 10m\n")
+	cfg := targetConfig(t, url, "  timeout: 10m\n")
 	r := child(t, nil, "run", "--config", cfg, "--report-dir", dir, "--timeout", "3s")
 	assertIncomplete(t, r, dir, "the run timeout")
 }

@@ -10,8 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -98,24 +96,12 @@ func TestGoTestEntryInterruptedIsIncomplete(t *testing.T) {
 	}
 	// After a few answers every clean-up (DELETE) is held until it times out: the signal finds a spec
 	// whose check passed cleaning up, and the run cannot end before it.
-	var n atomic.Int64
-	reached, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	srv, err := mock.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) > 10 && r.Method == http.MethodDelete {
-			once.Do(func() { close(reached) })
-			select {
-			case <-release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		m.ServeHTTP(w, r)
-	}))
+	held := mock.Hold(m, 10, func(r *http.Request) bool { return r.Method == http.MethodDelete })
+	srv, err := mock.Start(held)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { close(release); _ = srv.Close() })
+	t.Cleanup(func() { held.Release(); _ = srv.Close() })
 	var cfg strings.Builder
 	cfg.WriteString("target:\n  baseURL: " + srv.URL + "\n  timeout: 1s\npersonas:\n")
 	for _, p := range persona.Fixture() {
@@ -135,7 +121,7 @@ func TestGoTestEntryInterruptedIsIncomplete(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-reached:
+	case <-held.Reached():
 	case err := <-done:
 		t.Fatalf("the run ended before the target held a request: %v\n%s", err, out.String())
 	case <-time.After(2 * time.Minute):
