@@ -155,3 +155,12 @@ func TestStrictFlagStatesTheRule(t *testing.T) {
 		t.Errorf("--strict usage %q does not state %q", f.Usage, requirement.GateRule())
 	}
 }
+
+// A dry run lists the specs and judges nothing: no gate line, and the test passes.
+func TestGoTestEntryDryRun(t *testing.T) {
+	t.Parallel()
+	out, err := entry(t, "--ginkgo.dry-run", "--ginkgo.v").CombinedOutput()
+	if err != nil || strings.Contains(string(out), "graphconform gate:") || !strings.Contains(string(out), "DISC-001 [MUST]") {
+		t.Errorf("dry run: %v\n%s", err, out)
+	}
+}

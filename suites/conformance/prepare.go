@@ -46,8 +46,9 @@ type Config struct {
 	// Certify fails the gate when a requirement whose failure would fail the run (MUST; SHOULD with
 	// Strict) was not exercised (a missing persona or input, a label filter) or did not apply.
 	Certify bool
-	// RunTimeout bounds the whole run, from the start of its specs to its reports; when it expires the
-	// run stops and reports INCOMPLETE. 0 is DefaultRunTimeout.
+	// RunTimeout bounds the whole run; when it expires the running spec is stopped, the rest are
+	// skipped and the reports say INCOMPLETE. 0 leaves Ginkgo's suite timeout (its --timeout, 1h by
+	// default) in force.
 	RunTimeout time.Duration
 	// Specs are OpenAPI description files; empty = the shipped description.
 	Specs       []string

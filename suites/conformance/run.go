@@ -30,9 +30,6 @@ func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
 	return p.Finish(os.Stdout, passed) == report.GatePass, nil
 }
 
-// DefaultRunTimeout bounds a run whose Config.RunTimeout is 0: Ginkgo's own default suite timeout.
-const DefaultRunTimeout = time.Hour
-
 // withRunTimeout sets Ginkgo's suite timeout to d in the run's Ginkgo arguments: in the SuiteConfig
 // given, or in one taken from Ginkgo's flags. d == 0 leaves them as they are (Ginkgo's --timeout,
 // 1h by default).
@@ -56,13 +53,14 @@ func withRunTimeout(d time.Duration, args []any) []any {
 // Finish prints the run's requirement table and gate line to w and returns the gate: PASS, FAIL or
 // INCOMPLETE. ginkgoPassed is what RunSpecs returned: a suite Ginkgo failed never reads as PASS
 // (e.g. its reports could not be written), and a run whose reporting was skipped (a third interrupt)
-// is INCOMPLETE. On a parallel process other than the first it prints nothing: the first printed
-// the whole run's table from its report node.
+// is INCOMPLETE. On a parallel process other than the first, and in a Ginkgo dry run, it prints
+// nothing: the first process printed the whole run's table from its report node.
 func (p *Prepared) Finish(w io.Writer, ginkgoPassed bool) string {
 	if p.Result == nil {
-		if cfg, _ := GinkgoConfiguration(); cfg.ParallelTotal > 1 && cfg.ParallelProcess != 1 {
+		// A dry run judges nothing; on a parallel process other than the first, the first judges.
+		if cfg, _ := GinkgoConfiguration(); cfg.DryRun || (cfg.ParallelTotal > 1 && cfg.ParallelProcess != 1) {
 			if ginkgoPassed {
-				return report.GatePass // the first process judges the run
+				return report.GatePass
 			}
 			return report.GateFail
 		}
