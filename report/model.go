@@ -159,10 +159,11 @@ func (a analysis) decide() (string, string) {
 	switch {
 	case s.BlockingFailures > 0:
 		word, why = GateFail, plural(s.BlockingFailures, "blocking requirement failure")
-		if !r.Complete() {
+		if r.Complete() {
+			add(gaps)
+		} else { // what it did not exercise is mostly what it did not reach: not listed
 			add(GateIncomplete + ": " + r.incompleteText())
 		}
-		add(gaps)
 	case !r.Complete():
 		// What an incomplete run did not exercise is mostly what it did not reach: not listed.
 		word, why = GateIncomplete, r.incompleteText()
