@@ -27,6 +27,7 @@ conformance: build
 		0) ;; \
 		1) echo "make conformance: graphconform run exited 1: a conformance failure" >&2 ;; \
 		2) echo "make conformance: graphconform run exited 2: a usage or configuration error, or an unreachable target" >&2 ;; \
+		3) echo "make conformance: graphconform run exited 3: INCOMPLETE (interrupted or --timeout)" >&2 ;; \
 		*) echo "make conformance: graphconform run exited $$code" >&2 ;; \
 	esac; \
 	exit $$code

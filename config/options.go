@@ -12,6 +12,7 @@ import (
 
 	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/report"
+	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -86,13 +87,13 @@ var RunOptions = []Option{
 		Usage: "write report.json, junit.xml, report.html and ginkgo-report.json here (checked before anything is sent)",
 		set:   func(r *Run, v value) error { r.Config.ReportDir = v.s; return nil }},
 	{Name: "strict", Env: "GRAPHCONFORM_STRICT", Key: "run.strict", Kind: Bool, Entries: bothEntries,
-		Usage: "SHOULD failures fail the run too (MAY failures are always advisory)",
+		Usage: requirement.StrictUsage(),
 		set:   func(r *Run, v value) error { r.Config.Strict = v.b; return nil }},
 	{Name: "certify", Env: "GRAPHCONFORM_CERTIFY", Key: "run.certify", Kind: Bool, Entries: bothEntries,
-		Usage: "certification mode: the gate fails when a MUST (a SHOULD too with --strict) was not exercised",
+		Usage: "certification: the gate also fails when a MUST (a SHOULD too with --strict) was not exercised or did not apply, naming the persona or input that would exercise it",
 		set:   func(r *Run, v value) error { r.Config.Certify = v.b; return nil }},
 	{Name: "timeout", Env: "GRAPHCONFORM_TIMEOUT", Key: "run.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
-		Usage: "bound on the whole run, e.g. 30m; a run it cuts short is INCOMPLETE (default: none)",
+		Usage: "bound on the whole run, e.g. 30m; when it expires the run stops and reports INCOMPLETE (exit 3) (default: Ginkgo's 1h)",
 		set:   func(r *Run, v value) error { r.Config.RunTimeout = v.d; return nil }},
 	{Name: "request-timeout", Env: "GRAPHCONFORM_REQUEST_TIMEOUT", Key: "target.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
 		Usage: "bound on one HTTP exchange (default 10s)",

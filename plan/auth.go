@@ -198,12 +198,18 @@ func (g generator) permissions() []Case {
 			add("PERM-003", "is refused with 403: "+d.Reason, g.expectStatus(p, http.StatusForbidden))
 		}
 	}
+	// Each says what to add to personas: in the config, so a skip reason is its own fix.
+	app := "a persona with account: application"
+	if names := g.op.Permissions.Schemes[contract.Application].Names(); len(names) > 0 {
+		app += " holding " + strings.Join(names, " or ")
+	}
+	personal := "a persona with account: personal (a personal Microsoft account)"
 	missing := []struct{ id, what string }{
-		{"PERM-001", "a work persona holding " + strings.Join(g.op.Permissions.Schemes[contract.Work].Names(), " or ")},
-		{"PERM-002", "an application persona"},
+		{"PERM-001", "a persona with account: work holding " + strings.Join(g.op.Permissions.Schemes[contract.Work].Names(), " or ")},
+		{"PERM-002", app},
 		{"PERM-003", "a persona without an accepted permission (a work persona holding none of " + g.acceptedNames() + ")"},
-		{"PERM-004", "a personal Microsoft account persona"},
-		{"PERM-004.1", "a personal Microsoft account persona"},
+		{"PERM-004", personal},
+		{"PERM-004.1", personal},
 	}
 	if g.hasMetadataGrant() {
 		missing = append(missing, struct{ id, what string }{"PERM-005", "a persona holding only a permission the permissions metadata adds"})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/graphconform/graphconform/requirement"
@@ -33,13 +34,17 @@ const htmlBodyLimit = 4096
 
 type htmlView struct {
 	analysis
-	Gate      string
-	Passed    bool
-	Duration  string
-	Statuses  []status
-	LevelRows []levelRow
-	Total     levelRow
-	Failed    []reqView
+	// Badge is the gate's one-line detail under the badge.
+	Badge      string
+	Incomplete string
+	Required   []gap
+	StrictMode string
+	GateRule   string
+	Duration   string
+	Statuses   []status
+	LevelRows  []levelRow
+	Total      levelRow
+	Failed     []reqView
 }
 
 type levelRow struct {
@@ -52,12 +57,13 @@ type levelRow struct {
 func WriteHTML(w io.Writer, r Run) error {
 	a := analyze(r)
 	v := htmlView{
-		analysis: a,
-		Gate:     gate(a.Summary.Passed()),
-		Passed:   a.Summary.Passed(),
-		Duration: "unknown",
-		Statuses: statuses,
-		Total:    levelRow{Level: "all", Counts: make([]int, len(statuses))},
+		analysis:   a,
+		Badge:      badge(a),
+		StrictMode: requirement.StrictMode(r.Strict),
+		GateRule:   requirement.GateRule(),
+		Duration:   "unknown",
+		Statuses:   statuses,
+		Total:      levelRow{Level: "all", Counts: make([]int, len(statuses))},
 	}
 	if d := r.Duration(); d > 0 {
 		v.Duration = d.Round(time.Millisecond).String()
@@ -78,10 +84,60 @@ func WriteHTML(w io.Writer, r Run) error {
 			v.Failed = append(v.Failed, q)
 		}
 	}
+	if !r.Complete() {
+		// What an incomplete run did not exercise is mostly what it did not reach: the banner says so.
+		v.Incomplete = r.incompleteText()
+	} else {
+		for _, g := range a.Gaps {
+			if g.Required {
+				v.Required = append(v.Required, g)
+			}
+		}
+	}
 	if err := htmlTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
+}
+
+// badge is the line under the gate badge: why it is what it is, in a few words.
+func badge(a analysis) string {
+	r, s := a.Run, a.Summary
+	switch {
+	case s.BlockingFailures > 0 && !r.Complete():
+		return plural(s.BlockingFailures, "blocking failure") + "; run incomplete"
+	case s.BlockingFailures > 0:
+		return plural(s.BlockingFailures, "blocking failure")
+	case !r.Complete() && r.Specs != nil && r.stoppedEarly():
+		return fmt.Sprintf("%d of %d specs ran", r.Specs.Ran, r.Specs.Selected)
+	case !r.Complete():
+		return "target not judged"
+	case s.Verified == 0:
+		return "nothing verified"
+	case !a.Passed():
+		return "certification: " + gapCounts(a.Gaps) + " not exercised"
+	}
+	if n := gapCounts(a.Gaps); n != "" {
+		return n + " not exercised"
+	}
+	return "0 blocking failures"
+}
+
+// gapCounts counts the required gaps by level: "2 MUST", "2 MUST and 1 SHOULD"; "" when none.
+func gapCounts(gaps []gap) string {
+	var parts []string
+	for _, l := range levels {
+		n := 0
+		for _, g := range gaps {
+			if g.Required && g.Level == l {
+				n++
+			}
+		}
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, l))
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 // when prints a time in UTC with seconds: a claim is read in many time zones.

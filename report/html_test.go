@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestHTMLMatrix(t *testing.T) {
 		{idPass, "pass", ">PASS<", ">MUST<"},
 		{idFail, "fail", ">FAIL<", `href="#fail-DISC-002"`},
 		{idAdvisory, "advisory", ">ADVISORY FAIL<", ">SHOULD<"},
-		{idSkip, "skip", ">SKIP<", "not configured"},
+		{idSkip, "not-exercised", ">NOT EXERCISED<", "not configured"},
 		{idNA, "not-applicable", ">N/A<", "no namespace-qualified path"},
 		{idPassSkip, "pass", ">PASS<", ">path<"},
 		{idNotExercised, "not-exercised", ">NOT EXERCISED<", "no spec of this run checked it"},
@@ -70,8 +71,10 @@ func TestHTMLHeaderAndFailures(t *testing.T) {
 	for _, s := range []string{
 		`<div class="gate fail">FAIL<small>1 blocking failure</small>`,
 		"https://target.example", "graphconform 0.1.0", "sha256 ab12", "current",
-		"no: SHOULD and MAY failures are advisory", "2026-03-01 10:00:00 UTC to 2026-03-01 10:00:02 UTC (2.5s)",
-		"MUST requirement", // AUTH-002 and others were not exercised
+		requirement.StrictMode(false), "2026-03-01 10:00:00 UTC to 2026-03-01 10:00:02 UTC (2.5s)",
+		requirement.GateRule(), "graphconform gate: FAIL (1 blocking requirement failure)",
+		// AUTH-002 and other MUSTs were not exercised: named with the reason, linked to their rows
+		`that the gate needs were not exercised`, `<li><a href="#req-AUTH-002">AUTH-002</a> [MUST] NOT EXERCISED: no spec of this run checked it</li>`,
 		// failure details
 		`<section class="failure fail" id="fail-DISC-002">`, `<section class="failure advisory" id="fail-DISC-004">`,
 		"Case: 204 with a body", "<th>Persona</th><td>admin</td>", "no body, no Content-Length other than 0",
@@ -98,8 +101,9 @@ func TestHTMLGatePass(t *testing.T) {
 	}
 	r.Verdicts = kept
 	page := renderHTML(t, r)
-	if !strings.Contains(page, `<div class="gate pass">PASS<small>0 blocking failures</small>`) {
-		t.Error("no PASS gate")
+	// A PASS with MUSTs nothing checked says so under the badge.
+	if !strings.Contains(page, `<div class="gate pass">PASS<small>`+strconv.Itoa(levelCount(false, true)-2)+` MUST not exercised</small>`) {
+		t.Error("no PASS gate naming the MUSTs not exercised")
 	}
 	// The advisory failure is still detailed.
 	if !strings.Contains(page, `id="fail-DISC-004"`) {

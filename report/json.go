@@ -30,14 +30,24 @@ type document struct {
 }
 
 type jsonSummary struct {
-	// Gate is "PASS" or "FAIL", exactly verdict.Summary.Passed.
-	Gate             string                    `json:"gate"`
-	Passed           bool                      `json:"passed"`
+	// Gate is "PASS", "FAIL" or "INCOMPLETE" (the run did not judge every spec it selected); the
+	// exit code of graphconform run and merge follows it.
+	Gate string `json:"gate"`
+	// GateText is the gate with its reasons, exactly the console's "graphconform gate:" line.
+	GateText string `json:"gateText"`
+	// Passed is Gate == "PASS".
+	Passed bool `json:"passed"`
+	// Complete: every selected spec ran and the target was judged (see the run's specs, incomplete
+	// and error).
+	Complete         bool                      `json:"complete"`
 	BlockingFailures int                       `json:"blockingFailures"`
 	AdvisoryFailures int                       `json:"advisoryFailures"`
 	Counts           map[status]int            `json:"counts"`
 	ByLevel          map[string]map[status]int `json:"byLevel"`
-	Requirements     []jsonRequirement         `json:"requirements"`
+	// NotExercised lists every requirement nothing checked (status not-exercised or
+	// not-applicable), with the reason; "required" ones are those a certification needs.
+	NotExercised []gap             `json:"notExercised"`
+	Requirements []jsonRequirement `json:"requirements"`
 }
 
 // jsonRequirement is one requirement's verdict. The cases themselves are in the top-level
@@ -48,7 +58,7 @@ type jsonRequirement struct {
 	Area  requirement.Area   `json:"area"`
 	Title string             `json:"title"`
 	Src   requirement.Source `json:"source"`
-	// Outcome is verdict.Summarize's; Status refines it (advisory, not-exercised).
+	// Outcome is verdict.Summarize's; Status refines it (advisory, not-applicable, not-exercised).
 	Outcome  verdict.Outcome         `json:"outcome"`
 	Status   status                  `json:"status"`
 	Blocking bool                    `json:"blocking"`
@@ -65,8 +75,11 @@ func (r Run) MarshalJSON() ([]byte, error) {
 func newDocument(r Run) document {
 	a := analyze(r)
 	s := jsonSummary{
-		Gate:             gate(a.Summary.Passed()),
-		Passed:           a.Summary.Passed(),
+		Gate:             a.Gate,
+		GateText:         a.GateText,
+		Passed:           a.Passed(),
+		Complete:         r.Complete(),
+		NotExercised:     append([]gap{}, a.Gaps...),
 		BlockingFailures: a.Summary.BlockingFailures,
 		AdvisoryFailures: a.Advisory,
 		Counts:           map[status]int{},
@@ -101,13 +114,6 @@ func newDocument(r Run) document {
 		Summary:         s,
 		Verdicts:        r.Verdicts,
 	}
-}
-
-func gate(passed bool) string {
-	if passed {
-		return "PASS"
-	}
-	return "FAIL"
 }
 
 // WriteJSON writes report.json: run metadata, the per-requirement summary, and every spec verdict.

@@ -49,7 +49,6 @@ type junitCase struct {
 	Failure    *junitMessage   `xml:"failure"`
 	Error      *junitMessage   `xml:"error"`
 	Skipped    *junitMessage   `xml:"skipped"`
-	SystemOut  *junitText      `xml:"system-out"`
 }
 
 type junitMessage struct {
@@ -58,15 +57,9 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// junitText is element text written with real line breaks. encoding/xml's ",chardata" writes each
-// newline as &#xA;, which parsers accept but makes a multi-line failure unreadable in the raw file,
-// the first place many people look. (Decoding needs nothing special.)
-type junitText string
-
-func (t junitText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	return textElement(e, start, string(t))
-}
-
+// MarshalXML writes the text with real line breaks. encoding/xml's ",chardata" writes each newline
+// as &#xA;, which parsers accept but makes a multi-line failure unreadable in the raw file, the
+// first place many people look. (Decoding needs nothing special.)
 func (m junitMessage) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "message"}, Value: m.Message})
 	if m.Type != "" {
@@ -89,20 +82,29 @@ func textElement(e *xml.Encoder, start xml.StartElement, text string) error {
 	return e.EncodeToken(start.End())
 }
 
-// WriteJUnit writes junit.xml: one testsuite "graphconform" with one testcase per requirement.
-// tests counts requirements, failures the blocking failures, skipped everything else that did not
-// pass (advisory failures, skips, not-applicable, not exercised); errors is always 0.
+// Names of the two test suites of junit.xml.
+const (
+	JUnitSuite         = "graphconform"          // the requirements whose failure fails the run, and the gate
+	JUnitAdvisorySuite = "graphconform advisory" // the requirements whose failure does not (SHOULD without --strict, MAY)
+)
+
+// WriteJUnit writes junit.xml: one testcase per requirement, in two test suites. "graphconform" holds
+// the requirements whose level blocks in this mode, plus a case for whatever else fails or stops the
+// gate (a setup error, an incomplete run, nothing verified, a failed certification): its failures
+// and errors are zero exactly when the gate passes. "graphconform advisory" holds the others; an
+// advisory failure is a <failure type="advisory"> there, a failure CI test views count and show as
+// one, not a skip, while the job's own status follows the exit code. Not applicable and not
+// exercised are <skipped>, told apart by their message and the case's "status" property.
 func WriteJUnit(w io.Writer, r Run) error {
 	a := analyze(r)
-	s := junitSuite{
-		Name:       "graphconform",
-		Properties: properties(r),
-	}
+	gate := junitSuite{Name: JUnitSuite, Properties: properties(r)}
+	advisory := junitSuite{Name: JUnitAdvisorySuite, Properties: properties(r)}
 	if !r.Start.IsZero() {
 		// The JUnit schema's timestamp has no zone; UTC keeps it unambiguous.
-		s.Timestamp = r.Start.UTC().Format("2006-01-02T15:04:05")
+		gate.Timestamp = r.Start.UTC().Format("2006-01-02T15:04:05")
+		advisory.Timestamp = gate.Timestamp
 	}
-	var specTime time.Duration
+	var gateTime, advisoryTime time.Duration
 	for _, v := range a.Reqs {
 		c := junitCase{
 			// The name is the requirement ID alone: CI systems key test history on it, and a reworded
@@ -110,25 +112,26 @@ func WriteJUnit(w io.Writer, r Run) error {
 			Classname: "graphconform." + string(v.Requirement.Area),
 			Name:      string(v.Requirement.ID),
 			Properties: []junitProperty{{Name: "level", Value: string(v.Requirement.Level)},
-				{Name: "title", Value: v.Requirement.Title}, {Name: "source", Value: v.Requirement.Source.String()}},
+				{Name: "title", Value: v.Requirement.Title}, {Name: "source", Value: v.Requirement.Source.String()},
+				{Name: "status", Value: string(v.Status)}},
 			Time: seconds(v.Duration),
 		}
-		specTime += v.Duration
+		s := &gate
+		if v.Requirement.Level.Blocking(r.Strict) {
+			gateTime += v.Duration
+		} else {
+			s = &advisory
+			advisoryTime += v.Duration
+		}
 		level := string(v.Requirement.Level)
 		switch v.Status {
 		case statusFail:
 			c.Failure = &junitMessage{Message: level + " not met: " + v.Reason, Type: level, Text: failureText(v)}
 			s.Failures++
 		case statusAdvisory:
-			// Advisory failures must not turn a CI run red, yet must stay visible: skipped with a
-			// message CI UIs show, and the full failure in system-out.
-			c.Skipped = &junitMessage{Message: "ADVISORY: " + level + " not met: " + v.Reason}
-			out := junitText(failureText(v))
-			c.SystemOut = &out
-			s.Skipped++
-		case statusSkip:
-			c.Skipped = &junitMessage{Message: v.Reason}
-			s.Skipped++
+			c.Failure = &junitMessage{Message: "ADVISORY: " + level + " not met (does not fail the run): " + v.Reason,
+				Type: "advisory", Text: failureText(v)}
+			s.Failures++
 		case statusNA:
 			c.Skipped = &junitMessage{Message: "not applicable: " + v.Reason}
 			s.Skipped++
@@ -139,25 +142,38 @@ func WriteJUnit(w io.Writer, r Run) error {
 		s.Cases = append(s.Cases, c)
 	}
 	if r.Error != "" {
-		s.Cases = append(s.Cases, junitCase{Classname: "gate", Name: "graphconform setup",
+		gate.Cases = append(gate.Cases, junitCase{Classname: "gate", Name: "graphconform setup",
 			Error: &junitMessage{Message: r.Error, Type: "setup", Text: r.Error}})
-		s.Errors++
+		gate.Errors++
 	}
-	if a.Summary.BlockingFailures == 0 && !a.Summary.Passed() {
-		// Nothing was verified: no requirement failed, yet the run must not read as green in CI.
-		s.Cases = append(s.Cases, junitCase{Classname: "gate", Name: "graphconform gate",
-			Failure: &junitMessage{Message: a.Summary.GateText(), Type: "gate", Text: a.Summary.GateText()}})
-		s.Failures++
+	if r.stoppedEarly() {
+		// An interrupted or timed-out run is neither a pass nor a conformance failure: an error.
+		msg := GateIncomplete + ": " + r.incompleteText()
+		gate.Cases = append(gate.Cases, junitCase{Classname: "gate", Name: "graphconform run",
+			Error: &junitMessage{Message: msg, Type: "incomplete", Text: a.GateText}})
+		gate.Errors++
 	}
-	s.Tests = len(s.Cases)
+	if a.Summary.BlockingFailures == 0 && r.Complete() && !a.Passed() {
+		// Nothing verified, or a failed certification: no requirement failed, yet CI must not be green.
+		gate.Cases = append(gate.Cases, junitCase{Classname: "gate", Name: "graphconform gate",
+			Failure: &junitMessage{Message: a.GateText, Type: "gate", Text: a.GateText}})
+		gate.Failures++
+	}
 	// Suite time is wall-clock when known: specs may run in parallel, so their sum overstates it.
 	total := r.Duration()
 	if total == 0 {
-		total = specTime
+		total = gateTime + advisoryTime
 	}
-	s.Time = seconds(total)
-	doc := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped, Time: s.Time,
-		Suites: []junitSuite{s}}
+	gate.Time, advisory.Time = seconds(total), seconds(advisoryTime)
+	doc := junitSuites{Name: JUnitSuite, Time: gate.Time}
+	for _, s := range []junitSuite{gate, advisory} {
+		s.Tests = len(s.Cases)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+		doc.Suites = append(doc.Suites, s)
+	}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("report: writing JUnit: %w", err)

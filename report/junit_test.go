@@ -20,37 +20,53 @@ func decodeJUnit(t *testing.T, r Run) (junitSuites, string) {
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("junit.xml is not well-formed: %v\n%s", err, buf.String())
 	}
-	if len(doc.Suites) != 1 || doc.Suites[0].Name != "graphconform" {
-		t.Fatalf("want one testsuite named graphconform, got %+v", doc.Suites)
+	if len(doc.Suites) != 2 || doc.Suites[0].Name != JUnitSuite || doc.Suites[1].Name != JUnitAdvisorySuite {
+		t.Fatalf("want the testsuites %q and %q, got %+v", JUnitSuite, JUnitAdvisorySuite, doc.Suites)
 	}
 	return doc, buf.String()
+}
+
+func property(c junitCase, name string) string {
+	for _, p := range c.Properties {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
 }
 
 func TestJUnitCases(t *testing.T) {
 	doc, raw := decodeJUnit(t, fixture())
 	cases := map[requirement.ID]junitCase{}
-	for _, c := range doc.Suites[0].Cases {
-		cases[requirement.ID(strings.Fields(c.Name)[0])] = c
+	suiteOf := map[requirement.ID]string{}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			cases[requirement.ID(strings.Fields(c.Name)[0])] = c
+			suiteOf[requirement.ID(strings.Fields(c.Name)[0])] = s.Name
+		}
 	}
 	tests := []struct {
 		id       requirement.ID
+		suite    string
 		elem     string // "", "failure" or "skipped"
 		message  string // prefix of the message attribute
 		typ      string
+		status   status
 		time     string
-		contains []string // in the failure text or system-out
+		contains []string // in the failure text
 	}{
-		{idPass, "", "", "", "0.040", nil},
-		{idFail, "failure", "MUST not met: 1 of 2 cases failed; first: 204 with a body: expected no body bytes, got 5", "MUST", "0.035",
+		{idPass, JUnitSuite, "", "", "", statusPass, "0.040", nil},
+		{idFail, JUnitSuite, "failure", "MUST not met: 1 of 2 cases failed; first: 204 with a body: expected no body bytes, got 5", "MUST", statusFail, "0.035",
 			[]string{"case:      204 with a body", "persona:   admin",
 				"request 1:\n    curl -X POST 'https://target.example/deviceManagement", "response 1: status 204", "hello",
 				"no response: connection refused", hostile, "expected:  no body"}},
-		{idAdvisory, "skipped", "ADVISORY: SHOULD not met: 1 of 1 cases failed", "", "0.010",
+		// An advisory failure is a failure (of a requirement that does not fail the run), not a skip.
+		{idAdvisory, JUnitAdvisorySuite, "failure", "ADVISORY: SHOULD not met (does not fail the run): 1 of 1 cases failed", "advisory", statusAdvisory, "0.010",
 			[]string{"case:      empty JSON object", "got 400, want 204", "curl -X POST -d '{}'"}},
-		{idSkip, "skipped", "persona with DeviceManagementConfiguration.ReadWrite.All not configured", "", "0.000", nil},
-		{idNA, "skipped", "not applicable: the description has no namespace-qualified path", "", "0.000", nil},
-		{idPassSkip, "", "", "", "0.001", nil},
-		{idNotExercised, "skipped", "not exercised", "", "0.000", nil},
+		{idSkip, JUnitAdvisorySuite, "skipped", "not exercised: persona with DeviceManagementConfiguration.ReadWrite.All not configured", "", statusNotExercised, "0.000", nil},
+		{idNA, JUnitAdvisorySuite, "skipped", "not applicable: the description has no namespace-qualified path", "", statusNA, "0.000", nil},
+		{idPassSkip, JUnitAdvisorySuite, "", "", "", statusPass, "0.001", nil},
+		{idNotExercised, JUnitSuite, "skipped", "not exercised: no spec of this run checked it", "", statusNotExercised, "0.000", nil},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.id), func(t *testing.T) {
@@ -62,17 +78,19 @@ func TestJUnitCases(t *testing.T) {
 			if want := string(q.ID); c.Name != want {
 				t.Errorf("name %q, want %q", c.Name, want)
 			}
+			if suiteOf[tt.id] != tt.suite {
+				t.Errorf("in testsuite %q, want %q", suiteOf[tt.id], tt.suite)
+			}
 			if c.Classname != "graphconform."+string(q.Area) {
 				t.Errorf("classname %q, want %q", c.Classname, q.Area)
 			}
 			if c.Time != tt.time {
 				t.Errorf("time %q, want %q", c.Time, tt.time)
 			}
-			var got *junitMessage
-			var text string
-			if c.SystemOut != nil {
-				text = string(*c.SystemOut)
+			if got := property(c, "status"); got != string(tt.status) {
+				t.Errorf("status property %q, want %q", got, tt.status)
 			}
+			var got *junitMessage
 			switch tt.elem {
 			case "":
 				if c.Failure != nil || c.Skipped != nil {
@@ -99,12 +117,9 @@ func TestJUnitCases(t *testing.T) {
 			if got.Type != tt.typ {
 				t.Errorf("type %q, want %q", got.Type, tt.typ)
 			}
-			if tt.elem == "failure" {
-				text = got.Text
-			}
 			for _, s := range tt.contains {
-				if !strings.Contains(text, s) {
-					t.Errorf("details lack %q:\n%s", s, text)
+				if !strings.Contains(got.Text, s) {
+					t.Errorf("details lack %q:\n%s", s, got.Text)
 				}
 			}
 		})
@@ -118,6 +133,17 @@ func TestJUnitCases(t *testing.T) {
 	}
 }
 
+// levelCount counts the catalogue's requirements whose level blocks (or not) in a mode.
+func levelCount(strict, blocking bool) int {
+	n := 0
+	for _, q := range requirement.All() {
+		if q.Level.Blocking(strict) == blocking {
+			n++
+		}
+	}
+	return n
+}
+
 func TestJUnitCounts(t *testing.T) {
 	strict := fixture()
 	strict.Strict = true
@@ -129,55 +155,65 @@ func TestJUnitCounts(t *testing.T) {
 	empty := fixture()
 	empty.Verdicts = nil
 	empty.End = empty.Start // unknown duration: falls back to the sum of spec durations (0)
-	all := len(requirement.All())
+	type counts struct{ tests, failures, errors, skipped int }
 	tests := []struct {
-		name                       string
-		run                        Run
-		tests, failures, skipped   int
-		time                       string
-		advisoryType, advisoryElem string
+		name               string
+		run                Run
+		gate, advisory     counts
+		time               string
+		advisoryType, elem string
 	}{
-		// fixture: pass DISC-001 and DISC-008; fail DISC-002; everything else skipped.
-		{"non-strict", fixture(), all, 1, all - 3, "2.500", "", "skipped"},
-		{"strict", strict, all, 2, all - 4, "2.500", "SHOULD", "failure"},
+		// fixture: pass DISC-001 (MUST), DISC-008 (SHOULD); fail DISC-002 (MUST); DISC-004 (SHOULD)
+		// fails; everything else is not exercised or not applicable.
+		{"non-strict", fixture(),
+			counts{levelCount(false, true), 1, 0, levelCount(false, true) - 2},
+			counts{levelCount(false, false), 1, 0, levelCount(false, false) - 2}, "2.500", "advisory", "failure"},
+		{"strict", strict,
+			counts{levelCount(true, true), 2, 0, levelCount(true, true) - 4},
+			counts{levelCount(true, false), 0, 0, levelCount(true, false)}, "2.500", "SHOULD", "failure"},
 		// Nothing verified: one extra failing "graphconform gate" case keeps CI red.
-		{"no verdicts", empty, all + 1, 1, all, "0.000", "gate", "failure"},
+		{"no verdicts", empty,
+			counts{levelCount(false, true) + 1, 1, 0, levelCount(false, true)},
+			counts{levelCount(false, false), 0, 0, levelCount(false, false)}, "0.000", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, _ := decodeJUnit(t, tt.run)
-			s := doc.Suites[0]
-			if s.Tests != tt.tests || s.Failures != tt.failures || s.Skipped != tt.skipped || s.Errors != 0 || s.Time != tt.time {
-				t.Errorf("suite tests=%d failures=%d skipped=%d errors=%d time=%s, want %d %d %d 0 %s",
-					s.Tests, s.Failures, s.Skipped, s.Errors, s.Time, tt.tests, tt.failures, tt.skipped, tt.time)
-			}
-			if doc.Tests != s.Tests || doc.Failures != s.Failures || doc.Skipped != s.Skipped || doc.Time != s.Time {
-				t.Errorf("testsuites totals %+v disagree with the testsuite", doc)
-			}
-			// The attributes must agree with the elements a CI system counts itself.
-			var failures, skipped int
-			for _, c := range s.Cases {
-				if c.Failure != nil {
-					failures++
+			for i, want := range []counts{tt.gate, tt.advisory} {
+				s := doc.Suites[i]
+				if got := (counts{s.Tests, s.Failures, s.Errors, s.Skipped}); got != want {
+					t.Errorf("%s: tests, failures, errors, skipped = %v, want %v", s.Name, got, want)
 				}
-				if c.Skipped != nil {
-					skipped++
-				}
-			}
-			if len(s.Cases) != s.Tests || failures != s.Failures || skipped != s.Skipped {
-				t.Errorf("elements: %d cases, %d failures, %d skipped; attributes say %d %d %d",
-					len(s.Cases), failures, skipped, s.Tests, s.Failures, s.Skipped)
-			}
-			if len(tt.run.Verdicts) > 0 {
+				// The attributes must agree with the elements a CI system counts itself.
+				var failures, skipped, errs int
 				for _, c := range s.Cases {
-					if c.Name != string(idAdvisory) {
-						continue
+					if c.Failure != nil {
+						failures++
 					}
-					if tt.advisoryElem == "failure" && (c.Failure == nil || c.Failure.Type != tt.advisoryType) {
-						t.Errorf("strict SHOULD failure should be <failure type=%q>, got %+v", tt.advisoryType, c)
+					if c.Skipped != nil {
+						skipped++
 					}
-					if tt.advisoryElem == "skipped" && c.Skipped == nil {
-						t.Errorf("advisory failure should be skipped, got %+v", c)
+					if c.Error != nil {
+						errs++
+					}
+				}
+				if len(s.Cases) != s.Tests || failures != s.Failures || skipped != s.Skipped || errs != s.Errors {
+					t.Errorf("%s elements: %d cases, %d failures, %d skipped, %d errors; attributes say %d %d %d %d",
+						s.Name, len(s.Cases), failures, skipped, errs, s.Tests, s.Failures, s.Skipped, s.Errors)
+				}
+			}
+			g, a := doc.Suites[0], doc.Suites[1]
+			if doc.Tests != g.Tests+a.Tests || doc.Failures != g.Failures+a.Failures || doc.Skipped != g.Skipped+a.Skipped ||
+				doc.Errors != g.Errors+a.Errors || doc.Time != tt.time || g.Time != tt.time {
+				t.Errorf("testsuites totals %+v disagree with the testsuites", doc)
+			}
+			if tt.elem == "" {
+				return
+			}
+			for _, s := range doc.Suites {
+				for _, c := range s.Cases {
+					if c.Name == string(idAdvisory) && (c.Failure == nil || c.Failure.Type != tt.advisoryType) {
+						t.Errorf("the SHOULD failure should be <failure type=%q>, got %+v", tt.advisoryType, c)
 					}
 				}
 			}
@@ -225,8 +261,8 @@ func TestRunErrorIsAJUnitError(t *testing.T) {
 	r.Error = "target http://127.0.0.1:1/v1.0 is unreachable: connection refused"
 	doc, raw := decodeJUnit(t, r)
 	s := doc.Suites[0]
-	if s.Errors != 1 || doc.Errors != 1 || s.Failures != 1 {
-		t.Errorf("errors %d (root %d), failures %d; want 1, 1, 1", s.Errors, doc.Errors, s.Failures)
+	if s.Errors != 1 || doc.Errors != 1 || s.Failures != 0 {
+		t.Errorf("errors %d (root %d), failures %d; want 1, 1, 0: an unjudged run is an error, not a failure", s.Errors, doc.Errors, s.Failures)
 	}
 	if !strings.Contains(raw, `<error message="target http://127.0.0.1:1/v1.0 is unreachable: connection refused" type="setup">`) {
 		t.Errorf("no setup error case in:\n%s", raw)

@@ -25,8 +25,11 @@ type Run struct {
 	// Revision is the permission-table revision the run judged against: "current" / "pre-2021".
 	Revision string `json:"revision"`
 	// Target is the base URL, already redacted by the caller.
-	Target      string            `json:"target"`
-	Strict      bool              `json:"strict"`
+	Target string `json:"target"`
+	Strict bool   `json:"strict"`
+	// Certify records --certify: the gate also fails when a requirement whose level blocks in this
+	// mode (MUST; SHOULD too with --strict) was not exercised or did not apply.
+	Certify     bool              `json:"certify"`
 	LabelFilter string            `json:"labelFilter,omitempty"`
 	Shard       string            `json:"shard,omitempty"` // "i/n" of a --shard run, "" otherwise
 	Start       time.Time         `json:"start"`
@@ -35,8 +38,46 @@ type Run struct {
 	// Error says why the run could not judge the target at all (e.g. it was unreachable): a report is
 	// still written, so a CI job that uploads junit.xml shows the reason instead of a missing file.
 	Error string `json:"error,omitempty"`
+	// Specs counts the specs the run selected and those that ran to a verdict; nil when unknown (a
+	// run that never started its specs, a report older than the field).
+	Specs *Specs `json:"specs,omitempty"`
+	// Incomplete says why the run stopped before every selected spec had run: an interrupt (SIGINT,
+	// SIGTERM), the run's --timeout, a missing or interrupted shard of a merge. "" when it did not.
+	Incomplete string `json:"incomplete,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
+}
+
+// Specs counts a run's specs.
+type Specs struct {
+	// Selected is how many specs the run meant to run: those its label filter and shard kept.
+	Selected int `json:"selected"`
+	// Ran is how many of them ran to a verdict (pass, fail, skip or not-applicable).
+	Ran int `json:"ran"`
+}
+
+// Complete tells whether the run judged everything it selected: it judged its target at all, ran
+// every selected spec and was not stopped. Only a complete run can pass its gate.
+func (r Run) Complete() bool { return r.Error == "" && !r.stoppedEarly() }
+
+// stoppedEarly: the run started its specs but did not run all of them (or was stopped after).
+func (r Run) stoppedEarly() bool {
+	return r.Incomplete != "" || (r.Specs != nil && r.Specs.Ran < r.Specs.Selected)
+}
+
+// incompleteText says in one line how the run fell short ("" when it is complete).
+func (r Run) incompleteText() string {
+	var parts []string
+	if r.Error != "" {
+		parts = append(parts, "the target was not judged: "+firstLine(r.Error))
+	}
+	if r.Specs != nil && r.stoppedEarly() {
+		parts = append(parts, fmt.Sprintf("%d of %d selected specs ran", r.Specs.Ran, r.Specs.Selected))
+	}
+	if r.Incomplete != "" {
+		parts = append(parts, r.Incomplete)
+	}
+	return strings.Join(parts, ": ")
 }
 
 // Duration is End-Start, or zero when either is unset or they are out of order: a report should
@@ -52,13 +93,15 @@ func (r Run) Duration() time.Duration {
 //
 // Shards must have judged the same thing the same way, or the merged gate would mean nothing: the
 // same description (by SHA-256), the same permission-table revision, and, beyond that, the same
-// strictness (verdicts carry Blocking computed from it), suite version and target.
+// strictness (verdicts carry Blocking computed from it), certification mode, suite version and target.
 //
 // Verdicts are concatenated in shard order. When two shards report the same spec (same requirement
 // ID, case, operation and persona), one is kept at the position of the first: the non-skip one, and
 // between two that ran, the failing one, so a merge can never hide a failure. Start is the earliest
 // start, End the latest end (unset times are ignored). The label filter is the union of the shards'
-// filters, or empty when any shard ran unfiltered.
+// filters, or empty when any shard ran unfiltered. Specs are summed; a shard that did not judge its
+// target, or stopped early, makes the merged run incomplete (Error, Incomplete), so a merge never
+// passes where one of its shards did not finish.
 func Merge(runs ...Run) (Run, error) {
 	if len(runs) == 0 {
 		return Run{}, errors.New("report: merge: no runs to merge")
@@ -71,12 +114,13 @@ func Merge(runs ...Run) (Run, error) {
 	}
 
 	out := first
-	out.Verdicts, out.Error = nil, ""
+	out.Verdicts, out.Error, out.Incomplete, out.Specs = nil, "", "", nil
+	specs := &Specs{}
 	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}
-	for _, r := range runs {
+	for i, r := range runs {
 		if out.Description == "" {
 			out.Description = r.Description
 		}
@@ -91,6 +135,14 @@ func Merge(runs ...Run) (Run, error) {
 		}
 		if r.Error != "" { // a shard that could not judge its target keeps the merged run from passing
 			out.Error = strings.TrimPrefix(out.Error+"; "+r.Error, "; ")
+		} else if !r.Complete() { // so does a shard that stopped early: the merge is incomplete too
+			out.Incomplete = strings.TrimPrefix(out.Incomplete+"; "+shardName(r, i)+": "+r.incompleteText(), "; ")
+		}
+		if specs != nil && r.Specs != nil {
+			specs.Selected += r.Specs.Selected
+			specs.Ran += r.Specs.Ran
+		} else {
+			specs = nil // one shard that does not say makes the sum unknown
 		}
 		for _, v := range r.Verdicts {
 			k := key{string(v.Requirement.ID), v.Case, v.Operation, v.Persona}
@@ -105,7 +157,16 @@ func Merge(runs ...Run) (Run, error) {
 			}
 		}
 	}
+	out.Specs = specs
 	return out, nil
+}
+
+// shardName names a merged run: its shard, or its position among the merged runs.
+func shardName(r Run, i int) string {
+	if r.Shard != "" {
+		return "shard " + r.Shard
+	}
+	return fmt.Sprintf("run %d", i+1)
 }
 
 // mergeRank orders duplicate verdicts: anything that ran beats a skip, and a failure beats a pass so
@@ -124,6 +185,8 @@ func compatible(first, r Run, n int) error {
 		return mismatch("permission-table revision", first.Revision, r.Revision)
 	case r.Strict != first.Strict:
 		return mismatch("strict mode", fmt.Sprint(first.Strict), fmt.Sprint(r.Strict))
+	case r.Certify != first.Certify:
+		return mismatch("certification mode", fmt.Sprint(first.Certify), fmt.Sprint(r.Certify))
 	case r.Version != first.Version:
 		return mismatch("suite version", first.Version, r.Version)
 	case r.Target != first.Target:

@@ -28,8 +28,62 @@ const (
 func (l Level) Label() string { return strings.ToLower(string(l)) }
 
 // Blocking tells whether a failure at this level fails a run. MUST always does; SHOULD only in strict
-// mode; MAY never (RFC 2119: "truly optional"), it is always reported as advisory.
+// mode; MAY never (RFC 2119: "truly optional"), it is always reported as advisory. This is the gate's
+// one rule: GateRule, StrictUsage and StrictMode render it in words, nothing else restates it.
 func (l Level) Blocking(strict bool) bool { return l == Must || (strict && l == Should) }
+
+// Levels are the catalogue's levels, most binding first.
+var Levels = []Level{Must, Should, May}
+
+// GateRule is Blocking in one sentence, for the README, docs/usage.md, help texts and report.html:
+// "a MUST failure always fails the run; a SHOULD failure fails it only with --strict; a MAY failure
+// never fails it (it is always advisory)".
+func GateRule() string {
+	parts := make([]string, 0, len(Levels))
+	for i, l := range Levels {
+		it := "the run"
+		if i > 0 {
+			it = "it"
+		}
+		var when string
+		switch lax, strict := l.Blocking(false), l.Blocking(true); {
+		case lax: // a level that blocks without --strict blocks with it too
+
+			when = "always fails " + it
+		case strict:
+			when = "fails " + it + " only with --strict"
+		default:
+			when = "never fails " + it + " (it is always advisory)"
+		}
+		parts = append(parts, "a "+string(l)+" failure "+when)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// StrictUsage is the help text of --strict, in both entries (graphconform run and the ginkgo/go test
+// flags).
+func StrictUsage() string {
+	return "SHOULD failures fail the run too (" + GateRule() + ")"
+}
+
+// StrictMode says what a run's strictness meant, as reports show it: which levels' failures failed
+// the run and which were advisory.
+func StrictMode(strict bool) string {
+	var blocking, advisory []string
+	for _, l := range Levels {
+		if l.Blocking(strict) {
+			blocking = append(blocking, string(l))
+		} else {
+			advisory = append(advisory, string(l))
+		}
+	}
+	mode := "no"
+	if strict {
+		mode = "yes"
+	}
+	return fmt.Sprintf("%s: %s failures fail the run; %s failures are advisory", mode,
+		strings.Join(blocking, " and "), strings.Join(advisory, " and "))
+}
 
 // Area groups requirements the way the specs are grouped.
 type Area string

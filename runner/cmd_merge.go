@@ -15,7 +15,6 @@ import (
 	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
-	"github.com/graphconform/graphconform/verdict"
 )
 
 func init() {
@@ -26,12 +25,13 @@ const mergeSynopsis = "-o DIR [--allow-partial] SHARD_REPORT... (each a report.j
 
 // cmdMerge joins the reports of `graphconform run --shard i/n` jobs (or of any runs of one suite
 // against one target, e.g. split by label filter) with report.Merge, writes report.json, junit.xml
-// and report.html, and exits like run: 0 when the merged gate passes, 1 when it fails, 2 for usage
-// errors, unreadable or incompatible reports, or missing shards.
+// and report.html, and exits like run: 0 when the merged gate passes, 1 when it fails, 3 when it is
+// incomplete (a shard was interrupted or, with --allow-partial, missing), 2 for usage errors,
+// unreadable or incompatible reports, or missing shards.
 func cmdMerge(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("merge", mergeSynopsis, stderr)
 	out := fs.String("o", "", "directory for the merged report.json, junit.xml and report.html (required)")
-	partial := fs.Bool("allow-partial", false, "merge although some shards of the run are missing (the report records which were merged)")
+	partial := fs.Bool("allow-partial", false, "merge although some shards of the run are missing (the report records which were merged, and is INCOMPLETE)")
 	files, code, ok := parseInterleaved(fs, args)
 	if !ok {
 		return code
@@ -50,7 +50,7 @@ func cmdMerge(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		files[i], runs[i] = r.path, r.Run
 	}
-	shard, err := shardsOf(runs, files, *partial)
+	shard, missing, err := shardsOf(runs, files, *partial)
 	if err != nil {
 		return fail(stderr, exitConfig, "merge: %v", err)
 	}
@@ -59,17 +59,17 @@ func cmdMerge(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitConfig, "merge: %v", err)
 	}
 	merged.Shard = shard
+	if len(missing) > 0 { // a partial merge (--allow-partial) did not run the missing shards' specs
+		merged.Incomplete = strings.TrimPrefix(merged.Incomplete+"; not merged: shard "+strings.Join(missing, ", "), "; ")
+	}
 	if err := report.WriteAll(*out, merged); err != nil {
 		return fail(stderr, exitConfig, "merge: %v", err)
 	}
-	s := verdict.Summarize(merged.Verdicts)
-	fmt.Fprint(stdout, conformance.SummaryTable(s))
+	fmt.Fprint(stdout, report.Text(merged))
 	fmt.Fprintf(stdout, "merged %d reports (%d spec verdicts) into %s\n", len(runs), len(merged.Verdicts),
 		filepath.Join(*out, report.JSONFile))
-	if !s.Passed() {
-		return exitFail
-	}
-	return exitOK
+	gate, _ := report.Gate(merged)
+	return gateExit(gate)
 }
 
 // parseInterleaved parses flags that may come before, between or after the file arguments.
@@ -122,27 +122,28 @@ func readReport(path string) (shardReport, error) {
 
 // shardsOf checks that the reports are the shards of one run, each once: all "i/n" with the same n,
 // or none a shard (runs split another way). Missing shards are an error unless partial; the result
-// is the merged report's Shard: "" when complete, else the merged indexes, e.g. "1,3/3".
-func shardsOf(runs []report.Run, files []string, partial bool) (string, error) {
+// is the merged report's Shard: "" when complete, else the merged indexes, e.g. "1,3/3", and the
+// missing shards ("2/3").
+func shardsOf(runs []report.Run, files []string, partial bool) (string, []string, error) {
 	total, seen := 0, map[int]string{}
 	for i, r := range runs {
 		if r.Shard == "" {
 			if total > 0 || len(seen) > 0 {
-				return "", fmt.Errorf("%s is a whole run but %s is shard %s; merge the shards of one run", files[i], files[0], runs[0].Shard)
+				return "", nil, fmt.Errorf("%s is a whole run but %s is shard %s; merge the shards of one run", files[i], files[0], runs[0].Shard)
 			}
 			continue
 		}
 		s, err := conformance.ParseShard(r.Shard)
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", files[i], err)
+			return "", nil, fmt.Errorf("%s: %v", files[i], err)
 		}
 		switch {
 		case i > 0 && total == 0:
-			return "", fmt.Errorf("%s is shard %s but %s is a whole run; merge the shards of one run", files[i], r.Shard, files[0])
+			return "", nil, fmt.Errorf("%s is shard %s but %s is a whole run; merge the shards of one run", files[i], r.Shard, files[0])
 		case total != 0 && s.Total != total:
-			return "", fmt.Errorf("%s is shard %s but %s is of %d shards; shards of one run share n", files[i], r.Shard, files[0], total)
+			return "", nil, fmt.Errorf("%s is shard %s but %s is of %d shards; shards of one run share n", files[i], r.Shard, files[0], total)
 		case seen[s.Index] != "":
-			return "", fmt.Errorf("shard %s is given twice (%s and %s)", r.Shard, seen[s.Index], files[i])
+			return "", nil, fmt.Errorf("shard %s is given twice (%s and %s)", r.Shard, seen[s.Index], files[i])
 		}
 		total, seen[s.Index] = s.Total, files[i]
 	}
@@ -155,10 +156,10 @@ func shardsOf(runs []report.Run, files []string, partial bool) (string, error) {
 		}
 	}
 	if len(missing) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
 	if !partial {
-		return "", fmt.Errorf("shard %s missing: a merge without it is not the whole run (--allow-partial merges anyway)", strings.Join(missing, ", "))
+		return "", nil, fmt.Errorf("shard %s missing: a merge without it is not the whole run (--allow-partial merges anyway)", strings.Join(missing, ", "))
 	}
-	return strings.Join(have, ",") + "/" + strconv.Itoa(total), nil
+	return strings.Join(have, ",") + "/" + strconv.Itoa(total), missing, nil
 }

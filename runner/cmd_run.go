@@ -57,8 +57,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stderr, "\nflags:\n")
 		config.PrintUsage(stderr, config.EntryRun)
-		fmt.Fprintf(stderr, "\nExit codes: %d the gate passed, %d a conformance failure, %d a usage or configuration error or an unreachable target (nothing judged).\n", exitOK, exitFail, exitConfig)
+		fmt.Fprintf(stderr, "\nExit codes: %d the gate passed, %d a conformance failure, %d a usage or configuration error or an unreachable target (nothing judged), %d incomplete (interrupted or --timeout).\n", exitOK, exitFail, exitConfig, exitIncomplete)
 	}
+	start := time.Now() // --timeout bounds the whole run, preparation included
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -102,7 +103,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
 	}
-	return runSuite(p, runFlags{reportDir: cfg.ReportDir, labelFilter: cfg.LabelFilter, verbose: run.Verbose}, stdout, stderr)
+	var deadline time.Time
+	if cfg.RunTimeout > 0 {
+		deadline = start.Add(cfg.RunTimeout)
+	}
+	return runSuite(p, runFlags{reportDir: cfg.ReportDir, labelFilter: cfg.LabelFilter, verbose: run.Verbose}, deadline, stdout, stderr)
 }
 
 func parseLabelFilter(expr string) (types.LabelFilter, error) {

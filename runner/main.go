@@ -4,7 +4,7 @@
 //
 // Subcommands live in a table filled by init() in each cmd_*.go file, so a new subcommand is a new
 // file. Exit codes: 0 success (the gate passed), 1 conformance failure, 2 usage, configuration or
-// target-unreachable error.
+// target-unreachable error, 3 incomplete run (interrupted or timed out before its last spec).
 package main
 
 import (
@@ -22,11 +22,14 @@ import (
 
 // Exit codes, stable for CI scripts.
 const (
-	exitOK      = 0
-	exitFail    = 1
-	exitUsage   = 2
-	exitConfig  = 2 // configuration errors and unreachable targets: the run never judged the target
-	programName = "graphconform"
+	exitOK     = 0
+	exitFail   = 1
+	exitUsage  = 2
+	exitConfig = 2 // configuration errors and unreachable targets: the run never judged the target
+	// exitIncomplete: the run judged only part of what it selected (interrupted, --timeout expired,
+	// a merge with a missing or interrupted shard) and found no blocking failure in that part.
+	exitIncomplete = 3
+	programName    = "graphconform"
 )
 
 // command is one subcommand. run receives the arguments after the subcommand name.
@@ -84,7 +87,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-13s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(w, "\n'%s <command> -h' shows a command's flags. Exit codes: 0 pass, 1 conformance failure, 2 usage, configuration or unreachable target.\n", programName)
+	fmt.Fprintf(w, "\n'%s <command> -h' shows a command's flags. Exit codes: 0 pass, 1 conformance failure, 2 usage, configuration or unreachable target, 3 incomplete run (interrupted, timed out).\n", programName)
 }
 
 // newFlags returns a subcommand's own flag set. Ginkgo binds --ginkgo.* to flag.CommandLine at

@@ -123,7 +123,8 @@ func TestMergeRefusals(t *testing.T) {
 
 	dir := filepath.Join(t.TempDir(), "partial")
 	r := inProcess("merge", "--allow-partial", "-o", dir, pass("1/3"), pass("3/3"))
-	if r.code != exitOK {
+	// The missing shard's specs never ran: the merge is INCOMPLETE, never a PASS.
+	if r.code != exitIncomplete || !strings.Contains(r.stdout, "graphconform gate: INCOMPLETE (not merged: shard 2/3)") {
 		t.Fatalf("partial merge: %s", r)
 	}
 	if got := readRun(t, dir).Shard; got != "1,3/3" {

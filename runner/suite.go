@@ -14,7 +14,6 @@ import (
 	"github.com/graphconform/graphconform/redact"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
-	"github.com/graphconform/graphconform/verdict"
 )
 
 // ginkgoJSONFile is Ginkgo's own JSON report, next to the suite's reports.
@@ -26,17 +25,22 @@ type fakeT struct{ failed bool }
 func (t *fakeT) Fail() { t.failed = true }
 
 // runSuite runs the prepared suite in this process. Ginkgo allows one RunSpecs per process, which
-// is why "run" is a whole process and the runner's tests exec a child for each run.
-func runSuite(p *conformance.Prepared, f runFlags, stdout, stderr io.Writer) int {
+// is why "run" is a whole process and the runner's tests exec a child for each run. The exit code
+// follows the gate: 0 PASS, 1 FAIL, 3 INCOMPLETE (interrupted, --timeout expired). deadline bounds
+// the whole run (--timeout), counted from the command's start: what preparing took is not given
+// to the specs again.
+func runSuite(p *conformance.Prepared, f runFlags, deadline time.Time, stdout, stderr io.Writer) int {
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	conformance.Register(p)
-	var final *ginkgo.Report
-	ginkgo.ReportAfterSuite("graphconform summary", func(r ginkgo.Report) { final = &r })
 
 	// Programmatic configuration instead of parsing flag.CommandLine: the runner's flags are its own,
 	// and the --ginkgo.* defaults bound at init are what we start from.
 	sc, rc := ginkgo.GinkgoConfiguration()
 	sc.LabelFilter = f.labelFilter
+	if !deadline.IsZero() {
+		// Ginkgo's suite timeout: expiry stops the running spec, skips the rest and still reports.
+		sc.Timeout = max(time.Until(deadline), time.Millisecond)
+	}
 	rc.NoColor = noColor(os.Stdout)
 	rc.Verbose = f.verbose
 	var reportDir string
@@ -46,6 +50,8 @@ func runSuite(p *conformance.Prepared, f runFlags, stdout, stderr io.Writer) int
 			return fail(stderr, exitUsage, "--report-dir %s: %v", f.reportDir, err)
 		}
 		reportDir = abs
+		// Ginkgo writes its own report only at the end: a killed run must not leave the last run's.
+		_ = os.Remove(filepath.Join(abs, ginkgoJSONFile))
 		tmp, moveIntoPlace, err := ginkgoJSONReport(abs)
 		if err != nil {
 			return fail(stderr, exitConfig, "%v", err)
@@ -56,20 +62,25 @@ func runSuite(p *conformance.Prepared, f runFlags, stdout, stderr io.Writer) int
 	t := &fakeT{}
 	start := time.Now()
 	passed := conformance.RunTree(t, "graphconform", sc, rc)
-	if final != nil {
-		vs := conformance.Verdicts(*final, p.Redactor)
-		fmt.Fprint(stdout, "\n"+p.Redactor.String(conformance.SummaryTable(verdict.Summarize(vs))))
-	}
+	gate := p.Finish(stdout, passed && !t.failed)
 	if reportDir != "" {
 		fmt.Fprintf(stdout, "reports: %s\n", strings.Join([]string{
 			filepath.Join(reportDir, report.HTMLFile), filepath.Join(reportDir, report.JUnitFile),
 			filepath.Join(reportDir, report.JSONFile), filepath.Join(reportDir, ginkgoJSONFile)}, ", "))
 	}
 	fmt.Fprintf(stdout, "graphconform run against %s took %s\n", p.Target, time.Since(start).Round(time.Millisecond))
-	if !passed || t.failed {
-		return exitFail
+	return gateExit(gate)
+}
+
+// gateExit is the exit code of a gate verdict.
+func gateExit(gate string) int {
+	switch gate {
+	case report.GatePass:
+		return exitOK
+	case report.GateIncomplete:
+		return exitIncomplete
 	}
-	return exitOK
+	return exitFail
 }
 
 // noColor: colour only for a person at a terminal. CI logs and files get plain text; NO_COLOR

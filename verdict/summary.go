@@ -1,7 +1,6 @@
 package verdict
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/graphconform/graphconform/requirement"
@@ -27,19 +26,10 @@ type Summary struct {
 	Verified int `json:"verified"`
 }
 
-// Passed tells whether the run passes its gate: no blocking failure, and something was verified.
+// Passed tells whether the verdicts alone pass: no blocking failure, and something was verified. It
+// is not the run's gate, which also needs the run to be complete and, with --certify, every required
+// requirement exercised: report.Gate decides that, and every report and exit code follows it.
 func (s Summary) Passed() bool { return s.BlockingFailures == 0 && s.Verified > 0 }
-
-// GateText is the gate verdict in words, as the console and the reports print it.
-func (s Summary) GateText() string {
-	switch {
-	case s.BlockingFailures > 0:
-		return fmt.Sprintf("FAIL (%d blocking requirement failure(s))", s.BlockingFailures)
-	case s.Verified == 0:
-		return "FAIL (nothing verified: every spec was skipped, not applicable or filtered out)"
-	}
-	return "PASS"
-}
 
 // Summarize folds spec verdicts into requirement verdicts: fail if any spec failed, else pass if any
 // passed, else skip if any was skipped, else not-applicable. Requirements of the catalogue that no

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -15,6 +16,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/graphconform/graphconform/config"
+	"github.com/graphconform/graphconform/plan"
+	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/spec"
+	"github.com/graphconform/graphconform/suites/conformance"
 )
 
 // manifest is the part of Sonobuoy's plugin definition (pkg/plugin/manifest) the file uses; decoding
@@ -103,6 +108,41 @@ func TestPluginDefinition(t *testing.T) {
 	}
 }
 
+// The plugin certifies, so its config must exercise every MUST (and every SHOULD, for a --strict
+// run): no requirement of those levels may be left to a case skipped for a missing persona.
+func TestPluginExercisesEveryRequirement(t *testing.T) {
+	m := load(t)
+	lookup := func(name string) (string, bool) {
+		if name == "GRAPHCONFORM_BASE_URL" {
+			return "https://graph.example.test/v1.0", true
+		}
+		return "placeholder-token-" + strings.ToLower(name), true
+	}
+	f, err := config.Parse("graphconform.yaml", []byte(m.ConfigMap["graphconform.yaml"]), lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.Config(context.Background(), conformance.Config{}, config.Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ops, err := spec.LoadContracts(context.Background(), spec.DefaultName, spec.DefaultBytes(), spec.Options{Revision: cfg.Revision})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exercised := map[requirement.ID]bool{}
+	for _, c := range plan.Build(ops, cfg.Personas) {
+		if c.Skip == "" {
+			exercised[c.Requirement.ID] = true
+		}
+	}
+	for _, q := range requirement.All() {
+		if q.Level.Blocking(true) && !exercised[q.ID] {
+			t.Errorf("%s [%s] is not exercised by the plugin's personas (%v)", q.ID, q.Level, cfg.Personas.Names())
+		}
+	}
+}
+
 // The container's script, run here with a stand-in graphconform, hands Sonobuoy a done file naming a
 // tarball with the reports, also when the run's gate failed.
 func TestPluginScript(t *testing.T) {
@@ -132,7 +172,7 @@ func TestPluginScript(t *testing.T) {
 			t.Fatalf("shard %q: the script failed: %v\n%s", shard, err, out)
 		}
 		args, _ := os.ReadFile(filepath.Join(dir, "args"))
-		want := "run --config " + cfgDir + "/graphconform.yaml --report-dir " + results
+		want := "run --certify --config " + cfgDir + "/graphconform.yaml --report-dir " + results
 		if shard != "" {
 			want += " --shard " + shard
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/plan"
 	"github.com/graphconform/graphconform/redact"
+	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/spec"
 )
 
@@ -40,11 +41,14 @@ type Config struct {
 	PartnerID string
 	// Revision of the permission table ("current", "pre-2021"); "" = current.
 	Revision string
-	// Strict makes SHOULD and MAY failures fail the run.
+	// Strict makes SHOULD failures fail the run too (requirement.GateRule: MUST always does, MAY never).
 	Strict bool
-	// Certify fails the gate when a MUST (a SHOULD too when Strict) was not exercised.
+	// Certify fails the gate when a requirement whose failure would fail the run (MUST; SHOULD with
+	// Strict) was not exercised (a missing persona or input, a label filter) or did not apply.
 	Certify bool
-	// RunTimeout bounds the whole run; 0 is no bound. A run it cuts short is INCOMPLETE.
+	// RunTimeout bounds the whole run; when it expires the running spec is stopped, the rest are
+	// skipped and the reports say INCOMPLETE. 0 leaves Ginkgo's suite timeout (its --timeout, 1h by
+	// default) in force.
 	RunTimeout time.Duration
 	// Specs are OpenAPI description files; empty = the shipped description.
 	Specs       []string
@@ -94,6 +98,9 @@ type Prepared struct {
 	Redactor *redact.Redactor
 	// Close stops the embedded mock, if one was started.
 	Close func()
+	// Result is the run as its reports show it, set after the suite (see Register); nil before, on
+	// parallel processes other than the first, and when a final interrupt skipped the reporting.
+	Result *report.Run
 }
 
 // Prepare loads and checks everything before a spec runs: a bad description, configuration or

@@ -3,18 +3,22 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/verdict"
 )
 
-// Run prepares, registers and runs the suite in this process (Ginkgo allows one run per process).
-// It returns false on a blocking failure; a preparation error is returned as an error, no spec runs.
+// Run prepares, registers and runs the suite in this process (Ginkgo allows one run per process),
+// then prints the requirement table and the gate line to stdout, after Ginkgo's own summary, whose
+// counts cannot tell an advisory failure or a missing persona from a skip. It returns whether the
+// gate passed; a preparation error is returned as an error, no spec runs.
 func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
 	p, err := Prepare(context.Background(), cfg)
 	if err != nil {
@@ -22,7 +26,56 @@ func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
 	}
 	defer p.Close()
 	Register(p)
-	return RunTree(t, "graphconform", ginkgoArgs...), nil
+	passed := RunTree(t, "graphconform", withRunTimeout(cfg.RunTimeout, ginkgoArgs)...)
+	return p.Finish(os.Stdout, passed) == report.GatePass, nil
+}
+
+// withRunTimeout sets Ginkgo's suite timeout to d in the run's Ginkgo arguments: in the SuiteConfig
+// given, or in one taken from Ginkgo's flags. d == 0 leaves them as they are (Ginkgo's --timeout,
+// 1h by default).
+func withRunTimeout(d time.Duration, args []any) []any {
+	if d <= 0 {
+		return args
+	}
+	out := append([]any(nil), args...)
+	for i, a := range out {
+		if sc, ok := a.(types.SuiteConfig); ok {
+			sc.Timeout = d
+			out[i] = sc
+			return out
+		}
+	}
+	sc, _ := GinkgoConfiguration()
+	sc.Timeout = d
+	return append(out, sc)
+}
+
+// Finish prints the run's requirement table and gate line to w and returns the gate: PASS, FAIL or
+// INCOMPLETE. ginkgoPassed is what RunSpecs returned: a suite Ginkgo failed never reads as PASS
+// (e.g. its reports could not be written), and a run whose reporting was skipped (a third interrupt)
+// is INCOMPLETE. On a parallel process other than the first, and in a Ginkgo dry run, it prints
+// nothing: the first process printed the whole run's table from its report node.
+func (p *Prepared) Finish(w io.Writer, ginkgoPassed bool) string {
+	if p.Result == nil {
+		// A dry run judges nothing; on a parallel process other than the first, the first judges.
+		if cfg, _ := GinkgoConfiguration(); cfg.DryRun || (cfg.ParallelTotal > 1 && cfg.ParallelProcess != 1) {
+			if ginkgoPassed {
+				return report.GatePass
+			}
+			return report.GateFail
+		}
+		fmt.Fprintln(w, "\ngraphconform gate: "+report.GateIncomplete+" (the run stopped before it could report: reports, if any, are from its start)")
+		return report.GateIncomplete
+	}
+	gate, _ := report.Gate(*p.Result)
+	if cfg, _ := GinkgoConfiguration(); cfg.ParallelTotal <= 1 {
+		fmt.Fprint(w, "\n"+p.Redactor.String(report.Text(*p.Result)))
+	}
+	if gate == report.GatePass && !ginkgoPassed {
+		fmt.Fprintln(w, "graphconform: the gate passed but Ginkgo failed the suite (see above): not a PASS")
+		return report.GateFail
+	}
+	return gate
 }
 
 // ReportRun is the report form of a run.
@@ -37,7 +90,7 @@ func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.
 		rev = p.Operations[0].Permissions.Revision
 	}
 	return report.Run{Tool: "graphconform", Version: Version, Description: strings.Join(names, ", "),
-		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict,
+		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
 		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs}
 }
 
@@ -46,24 +99,4 @@ func writeReports(dir string, run report.Run) error {
 		return fmt.Errorf("writing the reports: %w", err)
 	}
 	return nil
-}
-
-// SummaryTable renders the per-requirement verdicts as a text table.
-func SummaryTable(s verdict.Summary) string {
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REQUIREMENT\tLEVEL\tVERDICT\tSPECS\tTITLE")
-	for _, rr := range s.Requirements {
-		out := string(rr.Outcome)
-		if rr.Outcome == verdict.Fail && !rr.Blocking {
-			out = "fail (advisory)"
-		}
-		if len(rr.Cases) == 0 {
-			out = "not exercised"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", rr.Requirement.ID, rr.Requirement.Level, out, len(rr.Cases), rr.Requirement.Title)
-	}
-	tw.Flush()
-	fmt.Fprintf(&b, "\ngraphconform gate: %s\n", s.GateText())
-	return b.String()
 }

@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/graphconform/graphconform/plan"
+	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/verdict"
 )
@@ -44,6 +46,7 @@ func Register(p *Prepared) {
 	if p.Env.Shared != nil {
 		AfterSuite(p.Env.Shared.Close) // each parallel process deletes the entities it created
 	}
+	ReportBeforeSuite(func(r Report) { beforeSuite(p, r) })
 	ReportAfterSuite("graphconform reports", func(r Report) { afterSuite(p, r) })
 }
 
@@ -119,37 +122,54 @@ func registerCase(p *Prepared, c *plan.Case) {
 	It(c.Text(), Label(c.Labels()...), func(ctx SpecContext) {
 		v := c.Execute(ctx, p.Env)
 		AddReportEntry(verdictEntry, v, ReportEntryVisibilityNever)
+		// Ginkgo has no state for the three outcomes that neither pass nor fail the run; each is a
+		// Skip whose message names it, and the requirement table after the suite tells them apart.
 		switch {
 		case v.Outcome == verdict.Pass:
 		case v.Outcome == verdict.Skip:
-			Skip("skipped: " + v.Message)
+			Skip("[NOT EXERCISED] " + v.Message)
 		case v.Outcome == verdict.NotApplicable:
-			Skip("not applicable: " + v.Message)
+			Skip("[NOT APPLICABLE] " + v.Message)
 		case v.Blocking:
 			Fail(v.Text())
 		default:
-			// SHOULD/MAY outside strict mode: reported, not failing the run.
-			Skip("[ADVISORY] " + string(v.Requirement.Level) + " not met\n" + v.Text())
+			// A level that does not block in this mode: a failure, reported, not failing the run.
+			Skip("[ADVISORY FAIL] " + string(v.Requirement.Level) + " not met (does not fail the run)\n" + v.Text())
 		}
 	})
 }
 
 // Verdicts collects the verdicts of a Ginkgo report in tree order (see TreeOrder), whatever order
-// the seed ran them in. A spec that ended without one (panic, timeout, interrupt) becomes a blocking
-// failure of its requirement, never a silent pass.
+// the seed ran them in. A spec that ended without one (panic, failure outside the check) becomes a
+// blocking failure of its requirement, never a silent pass. A spec that was stopped (interrupt,
+// timeout, abort) has no verdict: what it judged while being cancelled is not evidence either way,
+// and Completion counts it as not run.
 func Verdicts(r Report, red interface{ String(string) string }) []verdict.Verdict {
+	vs, _ := collect(r, red)
+	return vs
+}
+
+// stopped are the states of a spec that did not run to its end.
+const stopped = types.SpecStateInterrupted | types.SpecStateAborted | types.SpecStateTimedout
+
+func collect(r Report, red interface{ String(string) string }) ([]verdict.Verdict, []string) {
 	var out byTree
+	var cut []string
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
 		key := strings.Join(sr.ContainerHierarchyTexts, "\x00") + "\x00" + sr.LeafNodeText
+		if sr.State.Is(stopped) {
+			cut = append(cut, strings.Join(append(append([]string(nil), sr.ContainerHierarchyTexts...), sr.LeafNodeText), " "))
+			continue
+		}
 		if v, ok := verdictOf(sr); ok {
 			out.add(key, v)
 			continue
 		}
 		if sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending {
-			continue // filtered out by --label-filter/--focus or a dry run
+			continue // filtered out by --label-filter/--focus, a dry run, or never reached (Completion)
 		}
 		if sr.State == types.SpecStatePassed && r.SuiteConfig.DryRun {
 			continue
@@ -167,7 +187,36 @@ func Verdicts(r Report, red interface{ String(string) string }) []verdict.Verdic
 			Message: red.String(fmt.Sprintf("the spec ended %s without a verdict: %s", sr.State, sr.Failure.Message))})
 	}
 	sort.Sort(&out) // keys are unique: operation, area, spec text
-	return out.vs
+	return out.vs, cut
+}
+
+// Completion says how much of what a Ginkgo run selected ran to a verdict, and why it stopped
+// early ("" when it did not): Ginkgo's own reasons (an interrupt by SIGINT or SIGTERM, the suite
+// timeout) in graphconform's words, and the specs a stop cut short. A run is incomplete when it
+// ran fewer specs than it selected or Ginkgo names a reason: an interrupt after the last spec still
+// cut the clean-up short.
+func Completion(r Report, verdicts int, cut []string) (report.Specs, string) {
+	specs := report.Specs{Selected: r.PreRunStats.SpecsThatWillRun, Ran: verdicts}
+	var why []string
+	for _, reason := range r.SpecialSuiteFailureReasons {
+		switch reason {
+		case "Interrupted by User":
+			reason = "interrupted (SIGINT or SIGTERM)"
+		case "Suite Timeout Elapsed":
+			reason = fmt.Sprintf("the run timeout (%s) elapsed", r.SuiteConfig.Timeout)
+		}
+		why = append(why, reason)
+	}
+	switch {
+	case len(cut) == 1:
+		why = append(why, fmt.Sprintf("stopped during %q", cut[0]))
+	case len(cut) > 1:
+		why = append(why, fmt.Sprintf("stopped during %q and %d more", cut[0], len(cut)-1))
+	}
+	if len(why) == 0 && specs.Ran < specs.Selected {
+		why = append(why, "the run stopped before its last spec") // e.g. --ginkgo.fail-fast
+	}
+	return specs, strings.Join(why, "; ")
 }
 
 // byTree sorts verdicts by their specs' tree keys in place (a copy of every verdict with its key
@@ -206,22 +255,46 @@ func verdictOf(sr types.SpecReport) (verdict.Verdict, bool) {
 	return verdict.Verdict{}, false
 }
 
-// afterSuite writes the reports and enforces the "something was verified" gate.
+// beforeSuite writes reports that say INCOMPLETE before any spec runs, so a run that is killed
+// (SIGKILL, a final interrupt that skips the reporting, a crash) leaves reports that say so, never a
+// previous run's PASS. afterSuite overwrites them.
+func beforeSuite(p *Prepared, r Report) {
+	if r.SuiteConfig.DryRun || p.Config.ReportDir == "" {
+		return
+	}
+	run := p.ReportRun(r.StartTime, r.StartTime, nil)
+	run.Specs = &report.Specs{Selected: r.PreRunStats.SpecsThatWillRun}
+	run.Incomplete = "the run had not finished: it stopped before it could write its reports"
+	if err := writeReports(p.Config.ReportDir, run); err != nil {
+		Fail(p.Redactor.String(err.Error()))
+	}
+}
+
+// afterSuite writes the reports, keeps the run for the console (Prepared.Result), and fails the
+// suite where the gate fails without a failed spec: nothing verified, a failed certification, an
+// incomplete run.
 func afterSuite(p *Prepared, r Report) {
 	if r.SuiteConfig.DryRun {
 		return
 	}
-	vs := Verdicts(r, p.Redactor)
+	vs, cut := collect(r, p.Redactor)
+	specs, why := Completion(r, len(vs), cut)
 	run := p.ReportRun(r.StartTime, r.EndTime, vs)
+	run.Specs, run.Incomplete = &specs, p.Redactor.String(why)
+	p.Result = &run
 	if p.Config.ReportDir != "" {
 		if err := writeReports(p.Config.ReportDir, run); err != nil {
 			Fail(p.Redactor.String(err.Error()))
 		}
 	}
-	s := verdict.Summarize(vs)
-	fmt.Fprint(GinkgoWriter, p.Redactor.String(SummaryTable(s)))
-	// Blocking failures already failed their specs; a run that verified nothing fails here.
-	if s.BlockingFailures == 0 && !s.Passed() {
-		Fail(s.GateText())
+	if r.SuiteConfig.ParallelTotal > 1 {
+		// A parallel process's output after RunSpecs is discarded by the ginkgo CLI; what a report
+		// node writes to stdout is shown with the node. Serial entries print Result after RunSpecs,
+		// after Ginkgo's own summary (see Run).
+		fmt.Fprint(os.Stdout, p.Redactor.String(report.Text(run)))
+	}
+	// A suite Ginkgo already failed (a failed spec, an interrupt) needs no second failure.
+	if g, text := report.Gate(run); g != report.GatePass && r.SuiteSucceeded {
+		Fail("graphconform gate: " + text)
 	}
 }
