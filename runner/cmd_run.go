@@ -65,7 +65,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if f.dryRun {
 		cfg.AllowMutation = true
 	}
-	p, err := conformance.Prepare(ctx, cfg)
+	// Plan sends nothing: every local check comes before Connect, which sends client secrets.
+	p, err := conformance.Plan(ctx, cfg)
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, conformance.ErrMutationNotAllowed) && f.config != "" {
@@ -88,6 +89,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			msg := p.Redactor.String(err.Error())
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
+	}
+	if err := p.Connect(ctx); err != nil {
+		return fail(stderr, exitConfig, "%s", p.Redactor.String(err.Error()))
 	}
 	return runSuite(p, f, stdout, stderr)
 }
