@@ -57,3 +57,11 @@ func BenchmarkStringEcho(b *testing.B) {
 		_ = r.String(s)
 	}
 }
+
+// BenchmarkNew: indexing the secrets of a run (done a few times per run, at Add).
+func BenchmarkNew(b *testing.B) {
+	secrets := benchSecrets(6)
+	for b.Loop() {
+		_ = New(secrets...)
+	}
+}
