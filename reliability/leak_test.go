@@ -244,17 +244,7 @@ func TestEchoTargetLeaksNothing(t *testing.T) {
 	// Characters that each encoding writes differently, and no word: every 8-byte piece is a leak.
 	clientSecret := "Gq+Zx7/" + hex.EncodeToString([]byte(t.Name()))[:24] + "=&x y~"
 	l.add("the client secret", clientSecret)
-	var literal strings.Builder
-	for _, p := range personas(t) {
-		if p.Name == "app" {
-			continue
-		}
-		l.add("the token of "+p.Name, p.Token)
-		fmt.Fprintf(&literal, "  - {name: %s, account: %s, permissions: [%s], token: %s}\n", p.Name, p.Account, strings.Join(p.Permissions, ", "), p.Token)
-	}
-	app, _ := personas(t).Lookup("app")
-	fetched := fetchedToken(t, app)
-	l.add("the fetched app token", fetched)
+	literal, app, fetched := l.fixturePersonas(t)
 	var used atomic.Int64
 	tokenURL := faults.EchoTokenEndpoint(t, "graphconform-client", clientSecret, fetched, func() { used.Add(1) })
 	_, base := faults.Serve(t, faults.Echo(referenceMock(t)))
@@ -262,17 +252,8 @@ func TestEchoTargetLeaksNothing(t *testing.T) {
 	dir := t.TempDir()
 	appLine := fmt.Sprintf("  - {name: app, account: application, permissions: [%s], clientCredentials: {clientId: graphconform-client, clientSecret: '%s', tokenURL: %q}}\n",
 		strings.Join(app.Permissions, ", "), clientSecret, tokenURL)
-	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal.String()+appLine)
-	reports := filepath.Join(dir, "reports")
-	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "-v")
-	if r.code != 1 || used.Load() == 0 {
-		t.Fatalf("exit %d (want 1: the echo breaks AUTH-001 and DISC-002), %d token fetches\n%s\n%s", r.code, used.Load(), tail(r.stdout, 3000), r.stderr)
-	}
-	read := l.scan(t, "stdout", r.stdout) + l.scan(t, "stderr", r.stderr)
-	files, n := l.scanDir(t, reports)
-	if files < 4 {
-		t.Errorf("only %d report files", files)
-	}
+	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal+appLine)
+	r, reports, read := l.runAndScan(t, dir, cfg, "the echo breaks AUTH-001 and DISC-002", &used)
 	// The leaks the scan stands guard over were offered: the tampered token was echoed, split, and
 	// quoted after a 204, and its failure reached the console.
 	rep := string(must(os.ReadFile(filepath.Join(reports, "report.json"))))
@@ -285,7 +266,7 @@ func TestEchoTargetLeaksNothing(t *testing.T) {
 	if !strings.Contains(r.stdout, "a token with a tampered signature is refused with 401") || !strings.Contains(r.stdout, "X-Echo-Split") {
 		t.Errorf("the tampered token's failure did not reach stdout:\n%s", tail(r.stdout, 3000))
 	}
-	t.Logf("binary: %d secrets, %d files and %d bytes scanned, none found", l.secrets, files+2, read+n)
+	t.Logf("binary: %d secrets, %d bytes scanned, none found", l.secrets, read)
 
 	// A token endpoint that refuses and quotes the secret, decoded and URL-encoded, across the
 	// 300-byte cut of the error line: exit 2, one line, no secret.
@@ -299,6 +280,42 @@ func TestEchoTargetLeaksNothing(t *testing.T) {
 	l.scan(t, "stderr of a refused token request", r.stderr)
 
 	goTestScan(t, l, cfg)
+}
+
+// runAndScan runs the suite through the binary with cfg and reports in dir/reports, wants exit 1
+// (why says what breaks) and the token endpoint used, and scans stdout, stderr and every report.
+// It returns the run, the report directory and the bytes scanned.
+func (l *leakScan) runAndScan(t *testing.T, dir, cfg, why string, tokenFetches *atomic.Int64) (result, string, int) {
+	t.Helper()
+	reports := filepath.Join(dir, "reports")
+	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "-v")
+	if r.code != 1 || tokenFetches.Load() == 0 {
+		t.Fatalf("exit %d (want 1: %s), %d token fetches\n%s\n%s", r.code, why, tokenFetches.Load(), tail(r.stdout, 3000), r.stderr)
+	}
+	read := l.scan(t, "stdout", r.stdout) + l.scan(t, "stderr", r.stderr)
+	files, n := l.scanDir(t, reports)
+	if files < 4 {
+		t.Errorf("only %d report files", files)
+	}
+	return r, reports, read + n
+}
+
+// fixturePersonas registers the fixture personas' tokens but app's and returns them as literal
+// personas: lines; app, which the caller gives a clientCredentials line; and app's token, which
+// only the token endpoint is to know (registered too).
+func (l *leakScan) fixturePersonas(t *testing.T) (literal string, app persona.Persona, fetched string) {
+	var b strings.Builder
+	for _, p := range personas(t) {
+		if p.Name == "app" {
+			app = p
+			continue
+		}
+		l.add("the token of "+p.Name, p.Token)
+		fmt.Fprintf(&b, "  - {name: %s, account: %s, permissions: [%s], token: %s}\n", p.Name, p.Account, strings.Join(p.Permissions, ", "), p.Token)
+	}
+	fetched = fetchedToken(t, app)
+	l.add("the fetched app token", fetched)
+	return b.String(), app, fetched
 }
 
 // fetchedToken mints a token for p that is in no file: only the token endpoint knows it.

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/reliability/faults"
 )
 
@@ -50,47 +49,28 @@ func TestNoSecretIsWritten(t *testing.T) {
 	rand.Read(raw)
 	clientSecret := "Gc7Z-" + hex.EncodeToString(raw) + "-Q9x" // no word in it: every 8-byte piece is searched for
 	sec.add("the client secret", clientSecret)
-	var literal strings.Builder
-	for _, p := range personas(t) {
-		if p.Name == "app" {
-			continue
-		}
-		sec.add("the token of "+p.Name, p.Token)
-		fmt.Fprintf(&literal, "  - {name: %s, account: %s, permissions: [%s], token: %s}\n", p.Name, p.Account, strings.Join(p.Permissions, ", "), p.Token)
-	}
-	app, _ := persona.Fixture().Lookup("app")
-	fetched := fetchedToken(t, app)
-	sec.add("the fetched app token", fetched)
+	literal, app, fetched := sec.fixturePersonas(t)
 	var used atomic.Int64
 	tokenURL := tokenEndpoint(t, "graphconform-client", clientSecret, fetched, &used)
 	_, base := faults.Serve(t, faults.Leaky(referenceMock(t)))
 
 	dir := t.TempDir()
-	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal.String()+
+	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal+
 		fmt.Sprintf("  - {name: app, account: application, permissions: [%s], clientCredentials: {clientId: graphconform-client, clientSecret: %s, tokenURL: %q}}\n",
 			strings.Join(app.Permissions, ", "), clientSecret, tokenURL))
-	reports := filepath.Join(dir, "reports")
-	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "-v")
-	if r.code != 1 || used.Load() == 0 {
-		t.Fatalf("exit %d (want 1: the leaky target breaks DISC-002), %d token fetches\n%s\n%s", r.code, used.Load(), tail(r.stdout, 2000), r.stderr)
-	}
-	read := sec.scan(t, "stdout", r.stdout) + sec.scan(t, "stderr", r.stderr)
-	files, n := sec.scanDir(t, reports)
-	if files < 4 {
-		t.Errorf("only %d report files", files)
-	}
+	_, reports, read := sec.runAndScan(t, dir, cfg, "the leaky target breaks DISC-002", &used)
 	dry := run(t, dir, "run", "--config", cfg, "--dry-run")
-	read += n + sec.scan(t, "dry-run stdout", dry.stdout) + sec.scan(t, "dry-run stderr", dry.stderr)
+	read += sec.scan(t, "dry-run stdout", dry.stdout) + sec.scan(t, "dry-run stderr", dry.stderr)
 	for _, want := range []string{"X-Echo-Authorization: Bearer <redacted>", "access_token=<redacted>", "you sent Authorization: Bearer <redacted>"} {
 		if b, _ := os.ReadFile(filepath.Join(reports, "report.json")); !strings.Contains(string(b), want) {
 			t.Errorf("report.json lacks %q: the leak it stands for was not exercised", want)
 		}
 	}
-	t.Logf("binary: %d secrets, %d files and %d bytes scanned, none found", sec.secrets, files+4, read)
+	t.Logf("binary: %d secrets, %d bytes scanned, none found", sec.secrets, read)
 
 	// A token endpoint that refuses and quotes the secret: exit 2, one line, no secret.
 	bad := write(t, dir, "bad-secret.yaml", strings.Replace(string(must(os.ReadFile(cfg))), "clientId: graphconform-client", "clientId: someone-else", 1))
-	r = run(t, dir, "run", "--config", bad)
+	r := run(t, dir, "run", "--config", bad)
 	r.wantExit(t, 2, startup)
 	r.wantOneLine(t, "clientCredentials", "invalid_client")
 	t.Logf("refused token request: %s", strings.TrimSpace(r.stderr))

@@ -59,7 +59,7 @@ func Echo(next http.Handler) http.Handler {
 		case res.StatusCode == http.StatusUnauthorized && jwtShaped(cred):
 			splitAnswer(w, h, cred, forms)
 		case res.StatusCode == http.StatusNoContent:
-			writeAfter204(w, h, "token "+cred+" is invalid "+forms["Base64"]+" "+forms["JSON"])
+			strayAfter204(w, h, "token "+cred+" is invalid "+forms["Base64"]+" "+forms["JSON"])
 		case res.StatusCode >= 400:
 			body := echoEnvelope(rec.Body.Bytes(), cred, forms, res.StatusCode == http.StatusForbidden)
 			h.Del("Content-Length")
@@ -171,25 +171,6 @@ func splitAnswer(w http.ResponseWriter, h http.Header, cred string, forms map[st
 	time.Sleep(EchoPause)
 	buf.Write(body[i:])
 	buf.Flush()
-}
-
-// writeAfter204 writes a 204 and then, on the same connection, stray bytes: text.
-func writeAfter204(w http.ResponseWriter, h http.Header, text string) {
-	conn, buf, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	defer conn.Close()
-	buf.WriteString("HTTP/1.1 204 No Content\r\n")
-	for k, vs := range h {
-		for _, v := range vs {
-			buf.WriteString(k + ": " + v + "\r\n")
-		}
-	}
-	buf.WriteString("\r\n" + text)
-	buf.Flush()
-	time.Sleep(50 * time.Millisecond) // let a keep-alive client's idle reader see the bytes
 }
 
 // EchoTokenEndpoint is an OAuth 2.0 token endpoint that issues tok to clientID and secret, and,

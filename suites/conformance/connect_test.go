@@ -20,7 +20,10 @@ func TestConnectComesAfterEveryLocalCheck(t *testing.T) {
 	calls := 0
 	app := persona.Persona{Name: "app", Account: contract.Application, Permissions: []string{"DeviceManagementServiceConfig.ReadWrite.All"}}
 	cfg := Config{BaseURL: "https://graph.example.invalid/v1.0", Personas: persona.Set{app},
-		FetchTokens: func(context.Context) (map[string]string, error) { calls++; return map[string]string{"app": fetched}, nil }}
+		FetchTokens: func(context.Context) (map[string]string, error) {
+			calls++
+			return map[string]string{"app": fetched}, nil
+		}}
 
 	if _, err := Prepare(context.Background(), cfg); !errors.Is(err, ErrMutationNotAllowed) || calls != 0 {
 		t.Fatalf("remote target without allowMutation: %v, %d token fetches (want the refusal and none)", err, calls)
