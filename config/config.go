@@ -176,11 +176,11 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 		cfg.TLS = tc
 	}
 	if len(cfg.Personas) == 0 && len(f.Personas) > 0 {
-		set, secrets, err := f.resolvePersonas(ctx, cfg.Timeout, o.Offline)
+		set, secrets, fetch, err := f.resolvePersonas(cfg.Timeout, o.Offline)
 		if err != nil {
 			return base, err
 		}
-		cfg.Personas = set
+		cfg.Personas, cfg.FetchTokens = set, fetch
 		cfg.Secrets = append(append([]string(nil), cfg.Secrets...), secrets...)
 	}
 	return cfg, nil

@@ -158,15 +158,23 @@ func TestLoadClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Personas[0].Token != "cc-access-token-abc" {
-		t.Errorf("token = %q", cfg.Personas[0].Token)
+	// Loading sends nothing: the token is fetched by FetchTokens, after every local check.
+	if calls.Load() != 0 || cfg.Personas[0].Token != "" || cfg.FetchTokens == nil {
+		t.Fatalf("Load called the token endpoint %d times, token %q", calls.Load(), cfg.Personas[0].Token)
 	}
-	if strings.Join(cfg.Secrets, ",") != "s3cret-value-xyz,cc-access-token-abc" {
+	if strings.Join(cfg.Secrets, ",") != "s3cret-value-xyz" {
 		t.Errorf("secrets to redact: %q", cfg.Secrets)
+	}
+	tokens, err := cfg.FetchTokens(t.Context())
+	if err != nil || tokens["app"] != "cc-access-token-abc" || calls.Load() != 1 {
+		t.Errorf("fetched %q, %v, %d calls", tokens, err, calls.Load())
 	}
 
 	t.Setenv("GC_SECRET", "wrong-secret-value")
-	_, err = Load(path, conformance.Config{})
+	cfg, err = Load(path, conformance.Config{})
+	if err == nil {
+		_, err = cfg.FetchTokens(t.Context())
+	}
 	want := path + ":7: personas[0].clientCredentials: no token from " + srv.URL + "/tenant/oauth2/v2.0/token: invalid_client: AADSTS7000215: Invalid client secret provided: <redacted> (HTTP 401); check tenantId, clientId and clientSecret"
 	if err == nil || err.Error() != want {
 		t.Errorf("error\n got: %v\nwant: %s", err, want)
@@ -181,7 +189,10 @@ func TestLoadClientCredentials(t *testing.T) {
 
 	srv.Close() // unreachable endpoint: one line, names the endpoint
 	t.Setenv("GC_SECRET", "s3cret-value-xyz")
-	_, err = Load(path, conformance.Config{})
+	cfg, err = Load(path, conformance.Config{})
+	if err == nil {
+		_, err = cfg.FetchTokens(t.Context())
+	}
 	if err == nil || !strings.HasPrefix(err.Error(), path+":7: personas[0].clientCredentials: no token from "+srv.URL) || strings.Contains(err.Error(), "\n") {
 		t.Errorf("error = %v", err)
 	}

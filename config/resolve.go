@@ -63,10 +63,16 @@ func (f *File) tlsConfig() (*tls.Config, error) {
 	return tc, nil
 }
 
-// resolvePersonas gives every persona its token and returns the secrets to redact.
-func (f *File) resolvePersonas(ctx context.Context, timeout time.Duration, offline bool) (persona.Set, []string, error) {
-	var set persona.Set
-	var secrets []string
+// resolvePersonas gives every persona its token and returns the secrets to redact. A
+// clientCredentials persona gets its token from fetch, which sends the client secret to the token
+// endpoint: it is run by conformance.Prepared.Connect after every local check, never here
+// (offline, the persona gets OfflineToken and nothing is fetched).
+func (f *File) resolvePersonas(timeout time.Duration, offline bool) (set persona.Set, secrets []string, fetch func(context.Context) (map[string]string, error), err error) {
+	type pending struct {
+		name, field string
+		cc          *ClientCredentials
+	}
+	var fetches []pending
 	for i, p := range f.Personas {
 		out := persona.Persona{Name: p.Name, Account: contract.Account(p.Account), Permissions: append([]string(nil), p.Permissions...)}
 		at := fmt.Sprintf("personas[%d]", i)
@@ -74,7 +80,7 @@ func (f *File) resolvePersonas(ctx context.Context, timeout time.Duration, offli
 		case p.Mint:
 			minted, err := token.MintSet(persona.Set{out}, mintTTL)
 			if err != nil {
-				return nil, nil, f.errorf(at+".mint", "%v", err)
+				return nil, nil, nil, f.errorf(at+".mint", "%v", err)
 			}
 			out.Token = minted[0].Token
 		case p.ClientCredentials != nil:
@@ -83,18 +89,30 @@ func (f *File) resolvePersonas(ctx context.Context, timeout time.Duration, offli
 				out.Token = OfflineToken
 				break
 			}
-			tok, err := f.fetch(ctx, at+".clientCredentials", p.ClientCredentials, timeout)
-			if err != nil {
-				return nil, nil, err
-			}
-			out.Token = tok
+			fetches = append(fetches, pending{p.Name, at + ".clientCredentials", p.ClientCredentials})
 		default:
 			out.Token = p.Token
 		}
-		secrets = append(secrets, out.Token)
+		if out.Token != "" {
+			secrets = append(secrets, out.Token)
+		}
 		set = append(set, out)
 	}
-	return set, secrets, nil
+	if len(fetches) == 0 {
+		return set, secrets, nil, nil
+	}
+	fetch = func(ctx context.Context) (map[string]string, error) {
+		tokens := map[string]string{}
+		for _, p := range fetches {
+			tok, err := f.fetch(ctx, p.field, p.cc, timeout)
+			if err != nil {
+				return nil, err
+			}
+			tokens[p.name] = tok
+		}
+		return tokens, nil
+	}
+	return set, secrets, fetch, nil
 }
 
 // fetch gets an app-only token with the client credentials grant. x/oauth2 does the form encoding,
@@ -120,21 +138,24 @@ func (f *File) fetch(ctx context.Context, field string, c *ClientCredentials, ti
 	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 	red := redact.New(c.ClientSecret)
 	if err != nil {
-		return "", f.errorf(field, "no token from %s: %s", tokenURL, red.String(tokenError(err)))
+		return "", f.errorf(field, "no token from %s: %s", tokenURL, tokenError(err, red))
 	}
 	if tok.AccessToken == "" {
 		return "", f.errorf(field, "the token endpoint %s answered without an access_token", tokenURL)
 	}
+	if len(tok.AccessToken) < redact.MinSecret {
+		return "", f.errorf(field, "the token endpoint %s answered an access_token of %d characters; one under %d cannot be told from ordinary text, so it could not be kept out of the reports", tokenURL, len(tok.AccessToken), redact.MinSecret)
+	}
 	return tok.AccessToken, nil
 }
 
-// tokenError is one line: Entra's error_description carries trace and correlation ids on further
-// lines, and a raw body can be long.
-func tokenError(err error) string {
+// tokenError is one line, redacted: Entra's error_description carries trace and correlation ids
+// on further lines, and a raw body can be long.
+func tokenError(err error, red *redact.Redactor) string {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		msg := re.ErrorCode
-		if d := firstLine(re.ErrorDescription); d != "" {
+		if d := firstLine(re.ErrorDescription, red); d != "" {
 			msg += ": " + d
 		}
 		status := 0
@@ -142,16 +163,18 @@ func tokenError(err error) string {
 			status = re.Response.StatusCode
 		}
 		if re.ErrorCode == "" {
-			msg = "answer " + http.StatusText(status) + ": " + firstLine(string(re.Body))
+			msg = "answer " + http.StatusText(status) + ": " + firstLine(string(re.Body), red)
 		}
-		return fmt.Sprintf("%s (HTTP %d); check tenantId, clientId and clientSecret", msg, status)
+		return fmt.Sprintf("%s (HTTP %d); check tenantId, clientId and clientSecret", red.String(msg), status)
 	}
-	return firstLine(err.Error())
+	return firstLine(err.Error(), red)
 }
 
-func firstLine(s string) string {
+// firstLine is the first line of s, redacted, then cut to 300 bytes: cutting first could keep the
+// part of a secret that no longer matches it whole.
+func firstLine(s string, red *redact.Redactor) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(red.String(s))
 	if len(s) > 300 {
 		s = strings.ToValidUTF8(s[:300], "") + "…"
 	}

@@ -2,12 +2,14 @@ package config
 
 import (
 	"fmt"
-	"github.com/graphconform/graphconform/suites/conformance"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/redact"
+	"github.com/graphconform/graphconform/suites/conformance"
 )
 
 // validate checks what can be checked without the network or the file system.
@@ -96,10 +98,23 @@ func (f *File) validatePersona(i int, seen map[string]int) error {
 	if strings.HasPrefix(strings.ToLower(p.Token), "bearer ") {
 		return f.errorf(at+".token", "write the token without the \"Bearer \" prefix")
 	}
+	if p.Token != "" && len(p.Token) < redact.MinSecret {
+		return f.errorf(at+".token", "%s", tooShort("the token of persona "+strconv.Quote(p.Name), p.Token))
+	}
 	if p.ClientCredentials != nil {
 		return f.validateClientCredentials(at, p)
 	}
 	return nil
+}
+
+// tooShort says why a secret under redact.MinSecret characters is refused, without printing it:
+// the redactor cannot tell so short a string from ordinary text, so it would reach the reports.
+func tooShort(what, secret string) string {
+	n := fmt.Sprintf("%d characters", len(secret))
+	if len(secret) == 1 {
+		n = "1 character"
+	}
+	return fmt.Sprintf("%s is %s; secrets under %d characters cannot be kept out of the reports (is it a placeholder or an unexpanded variable?)", what, n, redact.MinSecret)
 }
 
 func (f *File) present(field string) bool { _, ok := f.lines[field]; return ok }
@@ -115,6 +130,9 @@ func (f *File) validateClientCredentials(at string, p *Persona) error {
 	}
 	if c.ClientSecret == "" {
 		return f.errorf(cc, "clientSecret is required; write clientSecret: ${YOUR_SECRET_VARIABLE}")
+	}
+	if len(c.ClientSecret) < redact.MinSecret {
+		return f.errorf(cc+".clientSecret", "%s", tooShort("the client secret of persona "+strconv.Quote(p.Name), c.ClientSecret))
 	}
 	if c.TenantID == "" && c.TokenURL == "" {
 		return f.errorf(cc, "tenantId is required (or tokenURL)")

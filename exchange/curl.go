@@ -34,7 +34,8 @@ func Curl(r Request, red *redact.Redactor) string {
 	}
 	if r.Body != nil {
 		b.WriteString(" --data-binary ")
-		b.WriteString(shellQuote(red.String(Excerpt(string(r.Body), 512))))
+		// Redact, then cut: a cut first could keep part of a secret that no longer matches it whole.
+		b.WriteString(shellQuote(Excerpt(red.String(string(r.Body)), 512)))
 	}
 	return b.String()
 }

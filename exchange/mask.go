@@ -19,16 +19,19 @@ import (
 // the process's standard logger, out of reach of our redaction. A target that echoes our token
 // after an answer would otherwise print it into the CI log. Equal length keeps Content-Length true.
 //
-// A secret may arrive split across reads, so a tail that could begin one is held back until the
-// next read completes it or rules it out. If nothing more comes within flushAfter the tail is
-// released (an answer may legitimately end in "e", the first byte of every JWT), masked if it
-// already holds minMasked bytes of a secret; the released bytes stay as context, so the rest of a
-// secret arriving later is masked too.
+// What is masked is what the redactor masks in text (package redact): every run of minMasked or
+// more bytes of any form of any secret it knows, the credentials the suite derives from a token
+// included, and one read at a time. A secret may arrive split across reads: a run already long
+// enough is masked at once, and a tail too short to be recognised that could begin a secret is
+// held back until the next read decides. If nothing more comes within flushAfter the tail is
+// released (an answer may legitimately end in "e", the first byte of every JWT): it reveals
+// nothing. The released bytes stay as context, so the rest of a secret arriving later, after any
+// pause, and a secret split by chunked framing, are recognised and masked too.
 type maskConn struct {
 	net.Conn
-	secrets func() [][]byte
-	// window is the context (released bytes, at most maxLen-1 of them) followed by pending bytes,
-	// as received: a secret's continuation is recognised against the original bytes.
+	secrets func() *redact.Index
+	// window is the context (released bytes, at most keep of them) followed by pending bytes, as
+	// received: a secret's continuation is recognised against the original bytes.
 	window []byte
 	// hide marks the bytes of window that are handed out as maskByte.
 	hide     []bool
@@ -36,8 +39,6 @@ type maskConn struct {
 	ready    int // window[released:ready] may be handed out; window[ready:] is held back
 	err      error
 	scratch  []byte
-	// keep is how much released context a secret spanning reads can need (longest secret - 1).
-	keep int
 	// head collects the start of an answer (sniffing: a request was written).
 	head     []byte
 	sniffing atomic.Bool
@@ -47,14 +48,18 @@ type maskConn struct {
 // flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
 const flushAfter = 50 * time.Millisecond
 
-// minMasked is the shortest secret prefix masked on its own: shorter ones ("e", "eyJ") occur in
-// ordinary answers and reveal nothing.
+// minMasked is the shortest run of a secret that is masked on its own: shorter ones ("e", "eyJ")
+// occur in ordinary answers and reveal nothing.
 const minMasked = redact.MinSecret
 
 // maskByte replaces secret bytes.
 const maskByte = '*'
 
-func newMaskConn(c net.Conn, secrets func() [][]byte) *maskConn {
+// keep is how much released context is kept: enough for a secret's run that began in it to be
+// recognised when it goes on (16 bytes of hex, in escapes of up to 16 bytes each).
+const keep = 256
+
+func newMaskConn(c net.Conn, secrets func() *redact.Index) *maskConn {
 	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096)}
 }
 
@@ -151,31 +156,27 @@ func (m *maskConn) fill() {
 	old := len(m.hide)
 	m.hide = slices.Grow(m.hide, n)[:old+n]
 	clear(m.hide[old:])
-	secrets := m.secrets()
-	c := common(secrets) // derived once per read, not per search
-	m.keep = maxLen(secrets) - 1
-	mask(m.window, m.hide, m.released, secrets, c, m.keep+1)
-	start, held := heldFrom(m.window, secrets, c)
+	held := m.secrets().Scan(m.window, m.released, func(start, end int) { setAll(m.hide[start:end]) })
 	switch {
 	case err != nil:
 		m.ready, m.err = len(m.window), err
 	case waited && n == 0:
-		// Nothing more came: the held tail ends an answer. Release it, masked if it is a
-		// recognisable piece of a secret.
-		if held && len(m.window)-start >= minMasked {
-			setAll(m.hide[max(start, m.released):])
+		// Nothing more came: the held tail ends an answer, and is too short to reveal anything.
+		// Unless it is a secret's first bytes and then an unfinished escape: the rest of that
+		// escape, when it comes, is not masked (it would no longer be an escape), and would be
+		// one byte too many.
+		if tail := m.window[m.ready:]; redact.PartialEscape(tail) > 0 && redact.PartialEscape(tail) < len(tail) {
+			setAll(m.hide[m.ready:])
 		}
 		m.ready = len(m.window)
-	case held:
-		m.ready = max(start, m.released)
 	default:
-		m.ready = len(m.window)
+		m.ready = max(held, m.released)
 	}
 }
 
 // trim drops context beyond what a secret spanning it could still need.
 func (m *maskConn) trim() {
-	if drop := m.released - max(m.keep, 0); drop > 0 {
+	if drop := m.released - keep; drop > 0 {
 		m.window = append(m.window[:0], m.window[drop:]...)
 		m.hide = append(m.hide[:0], m.hide[drop:]...)
 		m.released -= drop
@@ -183,106 +184,10 @@ func (m *maskConn) trim() {
 	}
 }
 
-// mask marks every occurrence of a secret in w, except bytes before from (already handed out).
-// c is common(secrets), longest maxLen(secrets).
-func mask(w []byte, hide []bool, from int, secrets [][]byte, c []byte, longest int) {
-	lo := max(from-longest+1, 0)
-	if len(c) >= minMasked && index(w[lo:], c) < 0 {
-		return // tokens share their JWT header: one search rules them all out
-	}
-	for _, s := range secrets {
-		for off := max(from-len(s)+1, 0); off < len(w); {
-			i := index(w[off:], s)
-			if i < 0 {
-				break
-			}
-			start := off + i
-			setAll(hide[max(start, from) : start+len(s)])
-			off = start + len(s)
-		}
-	}
-}
-
-// index is bytes.Index for long needles: it finds candidates by the first bytes of s, which the
-// vectorised search handles, instead of by its first byte alone ("e" for every JWT), then checks
-// the whole of s.
-func index(w, s []byte) int {
-	head := s[:min(len(s), 32)]
-	for off := 0; ; {
-		i := bytes.Index(w[off:], head)
-		if i < 0 {
-			return -1
-		}
-		if bytes.HasPrefix(w[off+i:], s) {
-			return off + i
-		}
-		off += i + 1
-	}
-}
-
-// heldFrom returns where the longest tail of w that is a proper prefix of a secret starts.
-// c is common(secrets).
-func heldFrom(w []byte, secrets [][]byte, c []byte) (int, bool) {
-	if len(c) > 0 {
-		return heldFromGroup(w, secrets, c)
-	}
-	best, found := len(w), false
-	for _, s := range secrets { // no shared prefix (a client secret beside tokens): one by one
-		if i, ok := heldFromGroup(w[:best], [][]byte{s}, s); ok {
-			best, found = i, true
-		}
-	}
-	return best, found
-}
-
-// heldFromGroup is heldFrom for secrets that all start with c (not empty).
-func heldFromGroup(w []byte, secrets [][]byte, c []byte) (int, bool) {
-	for i := max(len(w)-maxLen(secrets)+1, 0); i < len(w); i++ {
-		j := bytes.IndexByte(w[i:], c[0])
-		if j < 0 {
-			break
-		}
-		i += j
-		if n := min(len(c), len(w)-i); !bytes.Equal(w[i:i+n], c[:n]) {
-			continue // not even the part every secret of the group starts with
-		}
-		for _, s := range secrets {
-			if len(w)-i < len(s) && bytes.HasPrefix(s, w[i:]) {
-				return i, true
-			}
-		}
-	}
-	return len(w), false
-}
-
-// common returns the longest prefix all secrets share (persona tokens share their JWT header).
-func common(secrets [][]byte) []byte {
-	if len(secrets) == 0 {
-		return nil
-	}
-	c := secrets[0]
-	for _, s := range secrets[1:] {
-		n := 0
-		for n < len(c) && n < len(s) && c[n] == s[n] {
-			n++
-		}
-		c = c[:n]
-	}
-	return c
-}
-
 func setAll(b []bool) {
 	for i := range b {
 		b[i] = true
 	}
-}
-
-func maxLen(secrets [][]byte) int {
-	n := 0
-	for _, s := range secrets {
-		n = max(n, len(s))
-	}
-	return n
 }
 
 // maskRun is the shortest run of maskByte that maskConn can have written.

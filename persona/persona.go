@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/redact"
 )
 
 // Persona is one identity with a token.
@@ -62,7 +63,8 @@ func (s Set) Tokens() []string {
 	return out
 }
 
-// Validate checks names are unique and set, account kinds known, and every persona has a token.
+// Validate checks names are unique and set, account kinds known, and every persona has a token
+// long enough to be redacted.
 func (s Set) Validate() error {
 	seen := map[string]bool{}
 	for i, p := range s {
@@ -78,6 +80,10 @@ func (s Set) Validate() error {
 		}
 		if p.Token == "" {
 			return fmt.Errorf("persona %q has an empty token", p.Name)
+		}
+		if len(p.Token) < redact.MinSecret {
+			// Never printed: the redactor cannot tell so short a string from ordinary text.
+			return fmt.Errorf("persona %q: the token is %d characters; tokens under %d characters cannot be kept out of the reports", p.Name, len(p.Token), redact.MinSecret)
 		}
 	}
 	return nil

@@ -1,15 +1,17 @@
 // Package redact removes secrets from everything graphconform prints or writes.
 //
-// Two nets: the exact secrets it was given (persona tokens, client secrets) and anything shaped like a
-// bearer credential (a JWT, an Authorization header value), so a target that echoes a token we never
-// registered still cannot leak it into a report.
+// Two nets: the secrets it was given (persona tokens, client secrets, the credentials the suite
+// derives from them), recognised in every reversible form and by any run of MinSecret bytes of
+// one (forms.go), and anything shaped like a bearer credential (a JWT, an Authorization header
+// value), so a target that echoes a token we never registered still cannot leak it into a report.
 package redact
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Mask replaces a secret.
@@ -23,11 +25,9 @@ var (
 
 // Redactor scrubs strings. The zero value scrubs only credential-shaped text.
 type Redactor struct {
-	mu      sync.RWMutex
-	secrets []string // longest first, so a secret containing another is masked whole
-	// raw holds the same secrets as bytes for stream masking (exchange); replaced, never mutated,
-	// so a caller may keep the slice it got.
-	raw [][]byte
+	mu      sync.Mutex // serialises Add
+	secrets []string
+	index   atomic.Pointer[Index]
 }
 
 // New returns a redactor that knows the given secrets.
@@ -37,50 +37,81 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// Add registers more secrets. Empty strings and very short strings (which would mask ordinary text)
-// are ignored; tokens and client secrets are far longer.
+// MinSecret is the length below which a string is not taken as a secret, and the shortest run of
+// a secret that is masked: shorter ones occur in ordinary text and reveal nothing. Configuration
+// refuses tokens and client secrets shorter than this (config), so none goes unmasked.
+const MinSecret = 8
+
+// Add registers more secrets. Strings shorter than MinSecret are ignored.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	all := append([]string(nil), r.secrets...)
+	n := len(r.secrets)
 	for _, s := range secrets {
-		if len(s) >= MinSecret {
-			all = append(all, s)
+		if len(s) >= MinSecret && !slices.Contains(r.secrets, s) {
+			r.secrets = append(r.secrets, s)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
-	raw := make([][]byte, len(all))
-	for i, s := range all {
-		raw[i] = []byte(s)
+	if len(r.secrets) > n || r.index.Load() == nil {
+		r.index.Store(build(r.secrets))
 	}
-	r.secrets, r.raw = all, raw
 }
 
-// MinSecret is the length below which a string is not taken as a secret.
-const MinSecret = 8
-
-// SecretBytes returns the known secrets, longest first. The slice is never modified afterwards.
-func (r *Redactor) SecretBytes() [][]byte {
+// Index returns what the redactor knows now, for stream masking. Later Adds do not change it.
+func (r *Redactor) Index() *Index {
 	if r == nil {
-		return nil
+		return emptyIndex
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.raw
+	if x := r.index.Load(); x != nil {
+		return x
+	}
+	return emptyIndex
 }
 
-// String returns s with every known secret and every credential-shaped substring masked.
+// SecretBytes is Index under the name exchange's dialers ask for (newMaskConn).
+func (r *Redactor) SecretBytes() *Index { return r.Index() }
+
+// String returns s with every known secret (in any of its forms, and any run of MinSecret bytes of
+// one) and every credential-shaped substring masked.
 func (r *Redactor) String(s string) string {
-	if r != nil {
-		r.mu.RLock()
-		for _, secret := range r.secrets {
-			if strings.Contains(s, secret) {
-				s = strings.ReplaceAll(s, secret, Mask)
-			}
+	return scrubShapes(mask(r.Index(), s), false)
+}
+
+// Bytes is String for byte slices.
+func (r *Redactor) Bytes(b []byte) string { return r.String(string(b)) }
+
+// Hide returns a copy of b with every byte of a known secret's run replaced by '*': the length
+// (and every count derived from it) stays true.
+func (r *Redactor) Hide(b []byte) []byte {
+	out := slices.Clone(b)
+	scan(r.Index(), b, func(start, end int) {
+		for i := start; i < end; i++ {
+			out[i] = '*'
 		}
-		r.mu.RUnlock()
+	})
+	return out
+}
+
+// mask replaces each run of a secret in s with one Mask (overlapping and adjacent runs with one).
+func mask(x *Index, s string) string {
+	var found [][2]int
+	scan(x, s, func(start, end int) { found = append(found, [2]int{start, end}) })
+	if len(found) == 0 {
+		return s
 	}
-	return scrubShapes(s, false)
+	slices.SortFunc(found, func(a, b [2]int) int { return a[0] - b[0] })
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0 // s[:last] is written
+	for i, run := range found {
+		if i == 0 || run[0] > last {
+			b.WriteString(s[last:run[0]])
+			b.WriteString(Mask)
+		}
+		last = max(last, run[1])
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // scrubShapes masks credential-shaped text. Each pattern runs only where its literal prefix occurs
@@ -137,6 +168,3 @@ func foldPrefix(s, w string) bool {
 	}
 	return true
 }
-
-// Bytes is String for byte slices.
-func (r *Redactor) Bytes(b []byte) string { return r.String(string(b)) }

@@ -51,7 +51,7 @@ func TestBadConfigs(t *testing.T) {
 		{"two documents", tgt + "personas:\n" + admin + "mint: true}\n---\ntarget: {}\n", []string{"second YAML document"}},
 		{"clientCredentials for a work account", tgt + "personas:\n  - {name: a, account: work, permissions: [A], clientCredentials: {tenantId: t, clientId: c, clientSecret: s}}\n", []string{"personas[0].account", "account: application"}},
 		{"clientCredentials without a secret", tgt + "personas:\n  - {name: a, account: application, permissions: [A], clientCredentials: {tenantId: t, clientId: c}}\n", []string{"personas[0].clientCredentials", "clientSecret is required"}},
-		{"secret over plain HTTP", tgt + "personas:\n  - {name: a, account: application, permissions: [A], clientCredentials: {clientId: c, clientSecret: s, tokenURL: \"http://login.example.com/token\"}}\n", []string{"tokenURL", "use https"}},
+		{"secret over plain HTTP", tgt + "personas:\n  - {name: a, account: application, permissions: [A], clientCredentials: {clientId: c, clientSecret: s-long-enough, tokenURL: \"http://login.example.com/token\"}}\n", []string{"tokenURL", "use https"}},
 		{"alias bomb", tgt + "personas:\n" + aliasBomb(), []string{"personas"}},
 		{"deep nesting", strings.Repeat("[", 20000), []string{"graphconform.yaml"}},
 	} {

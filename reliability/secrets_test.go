@@ -14,64 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/graphconform/graphconform/fixtures/token"
-	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/reliability/faults"
 )
 
 // jwtShaped is any signed compact JWT: header, claims and a signature of some length.
 var jwtShaped = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}`)
-
-// secrets are the strings that must never be written, with a name for each.
-type secrets map[string]string
-
-// addToken registers a token, its claims part and its signature part (each alone is a leak too).
-func (s secrets) addToken(name, tok string) {
-	parts := strings.Split(tok, ".")
-	s[name] = tok
-	s[name+" (claims part)"] = parts[1]
-	s[name+" (signature part)"] = parts[2]
-}
-
-// scan fails for every secret or JWT-shaped string in text; it returns how many bytes it read.
-func (s secrets) scan(t *testing.T, where, text string) int {
-	t.Helper()
-	for name, v := range s {
-		if strings.Contains(text, v) {
-			t.Errorf("%s leaks %s: …%s…", where, name, around(text, v))
-		}
-	}
-	if m := jwtShaped.FindString(text); m != "" {
-		t.Errorf("%s holds a JWT: %.60s…", where, m)
-	}
-	return len(text)
-}
-
-func around(text, v string) string {
-	i := strings.Index(text, v)
-	return text[max(0, i-60):min(len(text), i+len(v)+20)]
-}
-
-// scanDir scans every file under dir and returns the files and bytes read.
-func (s secrets) scanDir(t *testing.T, dir string) (files, bytes int) {
-	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		files++
-		bytes += s.scan(t, filepath.Base(p), string(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files, bytes
-}
 
 // tokenEndpoint is an OAuth 2.0 token endpoint that issues tok to clientID/secret, and counts
 // the requests that carried the secret (to prove the secret was really used).
@@ -97,55 +44,33 @@ func tokenEndpoint(t *testing.T, clientID, secret, tok string, used *atomic.Int6
 // report.json, report.html and Ginkgo's JSON report. Then the same through `go test`.
 func TestNoSecretIsWritten(t *testing.T) {
 	t.Parallel()
-	sec := secrets{}
+	sec := newLeakScan()
 	raw := make([]byte, 16)
 	rand.Read(raw)
-	clientSecret := "gc-client-SECRET-" + hex.EncodeToString(raw)
-	sec["the client secret"] = clientSecret
-	var literal strings.Builder
-	for _, p := range personas(t) {
-		if p.Name == "app" {
-			continue
-		}
-		sec.addToken("the token of "+p.Name, p.Token)
-		fmt.Fprintf(&literal, "  - {name: %s, account: %s, permissions: [%s], token: %s}\n", p.Name, p.Account, strings.Join(p.Permissions, ", "), p.Token)
-	}
-	app, _ := persona.Fixture().Lookup("app")
-	fetched, err := token.MintSet(persona.Set{app}, 90*time.Minute) // not in any file: only the endpoint knows it
-	if err != nil {
-		t.Fatal(err)
-	}
-	sec.addToken("the fetched app token", fetched[0].Token)
+	clientSecret := "Gc7Z-" + hex.EncodeToString(raw) + "-Q9x" // no word in it: every 8-byte piece is searched for
+	sec.add("the client secret", clientSecret)
+	literal, app, fetched := sec.fixturePersonas(t)
 	var used atomic.Int64
-	tokenURL := tokenEndpoint(t, "graphconform-client", clientSecret, fetched[0].Token, &used)
+	tokenURL := tokenEndpoint(t, "graphconform-client", clientSecret, fetched, &used)
 	_, base := faults.Serve(t, faults.Leaky(referenceMock(t)))
 
 	dir := t.TempDir()
-	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal.String()+
+	cfg := write(t, dir, "graphconform.yaml", target(base, "timeout: 5s")+"personas:\n"+literal+
 		fmt.Sprintf("  - {name: app, account: application, permissions: [%s], clientCredentials: {clientId: graphconform-client, clientSecret: %s, tokenURL: %q}}\n",
 			strings.Join(app.Permissions, ", "), clientSecret, tokenURL))
-	reports := filepath.Join(dir, "reports")
-	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "-v")
-	if r.code != 1 || used.Load() == 0 {
-		t.Fatalf("exit %d (want 1: the leaky target breaks DISC-002), %d token fetches\n%s\n%s", r.code, used.Load(), tail(r.stdout, 2000), r.stderr)
-	}
-	read := sec.scan(t, "stdout", r.stdout) + sec.scan(t, "stderr", r.stderr)
-	files, n := sec.scanDir(t, reports)
-	if files < 4 {
-		t.Errorf("only %d report files", files)
-	}
+	_, reports, read := sec.runAndScan(t, dir, cfg, "the leaky target breaks DISC-002", &used)
 	dry := run(t, dir, "run", "--config", cfg, "--dry-run")
-	read += n + sec.scan(t, "dry-run stdout", dry.stdout) + sec.scan(t, "dry-run stderr", dry.stderr)
+	read += sec.scan(t, "dry-run stdout", dry.stdout) + sec.scan(t, "dry-run stderr", dry.stderr)
 	for _, want := range []string{"X-Echo-Authorization: Bearer <redacted>", "access_token=<redacted>", "you sent Authorization: Bearer <redacted>"} {
 		if b, _ := os.ReadFile(filepath.Join(reports, "report.json")); !strings.Contains(string(b), want) {
 			t.Errorf("report.json lacks %q: the leak it stands for was not exercised", want)
 		}
 	}
-	t.Logf("binary: %d secrets, %d files and %d bytes scanned, none found", len(sec), files+4, read)
+	t.Logf("binary: %d secrets, %d bytes scanned, none found", sec.secrets, read)
 
 	// A token endpoint that refuses and quotes the secret: exit 2, one line, no secret.
 	bad := write(t, dir, "bad-secret.yaml", strings.Replace(string(must(os.ReadFile(cfg))), "clientId: graphconform-client", "clientId: someone-else", 1))
-	r = run(t, dir, "run", "--config", bad)
+	r := run(t, dir, "run", "--config", bad)
 	r.wantExit(t, 2, startup)
 	r.wantOneLine(t, "clientCredentials", "invalid_client")
 	t.Logf("refused token request: %s", strings.TrimSpace(r.stderr))
@@ -156,7 +81,7 @@ func TestNoSecretIsWritten(t *testing.T) {
 
 // goTestScan runs the Ginkgo suite through `go test ./suites/... -args` with the same config and
 // scans its console output, its JUnit and JSON reports and graphconform's own reports.
-func goTestScan(t *testing.T, sec secrets, cfg string) {
+func goTestScan(t *testing.T, sec *leakScan, cfg string) {
 	if testing.Short() {
 		t.Log("-short: the go test leg is skipped")
 		return
@@ -178,4 +103,76 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestNoSecretLeavesBeforeLocalChecks (issue 11, item 17): every local check of a run (the safety
+// refusal of a remote target, the description, the label filter, the shard) and the reachability
+// of the target come before the client secret goes to the token endpoint. Each refusal is exit 2
+// with the endpoint never called; the same config against a reachable loopback target does call
+// it, so "never called" means something.
+func TestNoSecretLeavesBeforeLocalChecks(t *testing.T) {
+	t.Parallel()
+	app, _ := personas(t).Lookup("app")
+	fetched := fetchedToken(t, app)
+	const clientSecret = "gc-order-secret-7f3a9c"
+	var used atomic.Int64
+	tokenURL := tokenEndpoint(t, "graphconform-client", clientSecret, fetched, &used)
+	_, base := faults.Serve(t, referenceMock(t))
+	dir := t.TempDir()
+	personasOf := "personas:\n" +
+		fmt.Sprintf("  - {name: app, account: application, permissions: [%s], clientCredentials: {clientId: graphconform-client, clientSecret: %s, tokenURL: %q}}\n",
+			strings.Join(app.Permissions, ", "), clientSecret, tokenURL)
+	remote := write(t, dir, "remote.yaml", target("https://graph.example.invalid/v1.0")+personasOf)
+	local := write(t, dir, "local.yaml", target(base, "timeout: 5s")+personasOf)
+	refused := write(t, dir, "refused.yaml", target(faults.Refused(t), "timeout: 2s")+personasOf)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a remote target without allowMutation", []string{"--config", remote}, "allowMutation"},
+		{"a description that does not exist", []string{"--config", local, "--spec", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{"a label filter that selects nothing", []string{"--config", local, "--label-filter", "NOPE-001"}, "selects none"},
+		{"a shard that holds nothing", []string{"--config", local, "--shard", "999/999"}, "holds none"},
+		{"an unreachable target", []string{"--config", refused}, "unreachable"},
+	} {
+		before := used.Load()
+		r := run(t, dir, append([]string{"run"}, c.args...)...)
+		if r.code != 2 {
+			t.Errorf("%s: exit %d, want 2\n%s", c.name, r.code, r.stderr)
+		}
+		r.wantOneLine(t, c.want)
+		if n := used.Load() - before; n != 0 {
+			t.Errorf("%s: the client secret was sent to the token endpoint %d time(s) before the run was refused", c.name, n)
+		}
+	}
+	r := run(t, dir, "run", "--config", local, "--label-filter", "DISC-001")
+	if r.code != 0 || used.Load() != 1 {
+		t.Errorf("the control run: exit %d, %d token requests (want 0 and 1)\n%s\n%s", r.code, used.Load(), tail(r.stdout, 2000), r.stderr)
+	}
+}
+
+// TestShortSecretsAreRefused (issue 11, item 16): a token or client secret too short to be told
+// from ordinary text would never be redacted; the config is refused with one line naming the
+// persona and the field, and the value is not printed.
+func TestShortSecretsAreRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, base := faults.Serve(t, referenceMock(t))
+	for _, c := range []struct{ name, persona, secret, field string }{
+		{"token", "  - {name: shorty, account: work, permissions: [DeviceManagementServiceConfig.ReadWrite.All], token: %s}\n", "Zq7#k2", "personas[0].token"},
+		{"client secret", "  - {name: shorty, account: application, permissions: [DeviceManagementServiceConfig.ReadWrite.All], clientCredentials: {clientId: c, clientSecret: '%s', tokenURL: 'http://127.0.0.1:9/token'}}\n", "Zq7#k2", "personas[0].clientCredentials.clientSecret"},
+	} {
+		cfg := write(t, dir, c.name+".yaml", target(base)+"personas:\n"+fmt.Sprintf(c.persona, c.secret))
+		for _, args := range [][]string{{"run", "--config", cfg}, {"run", "--config", cfg, "--dry-run"}} {
+			r := run(t, dir, args...)
+			if r.code != 2 {
+				t.Errorf("%s %v: exit %d, want 2\n%s", c.name, args, r.code, r.stderr)
+			}
+			r.wantOneLine(t, c.field, `persona "shorty"`, "6 characters")
+			if strings.Contains(r.stdout+r.stderr, c.secret) {
+				t.Errorf("%s: the short secret was printed: %s", c.name, r.stderr)
+			}
+		}
+	}
 }

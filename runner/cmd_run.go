@@ -79,7 +79,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if run.DryRun {
 		cfg.AllowMutation = true
 	}
-	p, err := conformance.Prepare(ctx, cfg)
+	// Plan sends nothing: every local check comes before Connect, which sends client secrets.
+	p, err := conformance.Plan(ctx, cfg)
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, conformance.ErrMutationNotAllowed) && run.ConfigFile != "" {
@@ -102,6 +103,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			msg := p.Redactor.String(err.Error())
 			return fail(stderr, exitConfig, "%s", msg+unjudgedReports(p, msg))
 		}
+	}
+	if err := p.Connect(ctx); err != nil {
+		return fail(stderr, exitConfig, "%s", p.Redactor.String(err.Error()))
 	}
 	var deadline time.Time
 	if cfg.RunTimeout > 0 {

@@ -47,7 +47,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 	cfg := writeFile(t, "c.yaml", "target:\n  baseURL: http://"+addr+"/v1.0\npersonas:\n"+adminPersona+
 		"  - {name: reader, account: work, permissions: [DeviceManagementServiceConfig.Read.All], mint: true}\n"+
 		"  - name: app\n    account: application\n    permissions: [DeviceManagementServiceConfig.ReadWrite.All]\n"+
-		"    clientCredentials: {clientId: c, clientSecret: dry-run-secret-value, tokenURL: '"+tokens.URL+"/token'}\n")
+		"    clientCredentials: {clientId: c, clientSecret: q9DryRunSecretValue, tokenURL: '"+tokens.URL+"/token'}\n")
 	r := inProcess("run", "--config", cfg, "--dry-run")
 	if r.code != exitOK {
 		t.Fatalf("%s", r)
@@ -71,7 +71,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 			t.Errorf("dry-run output lacks %q", want)
 		}
 	}
-	if strings.Contains(r.stdout, "eyJ") || strings.Contains(r.stdout, config.OfflineToken) || strings.Contains(r.stdout, "dry-run-secret-value") {
+	if strings.Contains(r.stdout, "eyJ") || strings.Contains(r.stdout, config.OfflineToken) || strings.Contains(r.stdout, "q9DryRunSecretValue") {
 		t.Errorf("a credential leaked into the dry-run output:\n%s", r.stdout)
 	}
 	t.Logf("dry run: %d output lines in %s", strings.Count(r.stdout, "\n"), r.took)

@@ -126,7 +126,7 @@ func Leaky(next http.Handler) http.Handler {
 			w.Header()[k] = v
 		}
 		if res.StatusCode == http.StatusNoContent && auth != "" {
-			strayAfter204(w, res.Header, auth)
+			strayAfter204(w, res.Header, `{"echo":"`+auth+`"}`)
 			return
 		}
 		body := rec.Body.Bytes()
@@ -139,8 +139,8 @@ func Leaky(next http.Handler) http.Handler {
 	})
 }
 
-// strayAfter204 writes a 204 and then, on the same connection, bytes that quote the credential.
-func strayAfter204(w http.ResponseWriter, h http.Header, auth string) {
+// strayAfter204 writes a 204 and then, on the same connection, stray bytes: text.
+func strayAfter204(w http.ResponseWriter, h http.Header, text string) {
 	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		w.WriteHeader(http.StatusNoContent)
@@ -153,7 +153,7 @@ func strayAfter204(w http.ResponseWriter, h http.Header, auth string) {
 			buf.WriteString(k + ": " + v + "\r\n")
 		}
 	}
-	buf.WriteString("\r\n{\"echo\":\"" + auth + "\"}")
+	buf.WriteString("\r\n" + text)
 	buf.Flush()
 	time.Sleep(50 * time.Millisecond) // let a keep-alive client's idle reader see the bytes
 }

@@ -65,6 +65,11 @@ type Config struct {
 	AllowMutation bool
 	// Secrets are extra strings to redact everywhere (client secrets).
 	Secrets []string
+	// FetchTokens, when set, gets the tokens of the personas that have none yet (client
+	// credentials grants: the client secret goes to a token endpoint), by persona name. It is the
+	// first thing that leaves the machine, so it runs after every local check: Prepare calls it
+	// last, through Connect; graphconform run calls Plan, its own checks, then Connect.
+	FetchTokens func(ctx context.Context) (map[string]string, error)
 	// LabelFilter is recorded in the reports.
 	LabelFilter string
 	// Shard keeps only this shard's cases (see Shard); the zero value runs them all. It is recorded
@@ -101,11 +106,27 @@ type Prepared struct {
 	// Result is the run as its reports show it, set after the suite (see Register); nil before, on
 	// parallel processes other than the first, and when a final interrupt skipped the reporting.
 	Result *report.Run
+	// connected: Connect has given every persona its token.
+	connected bool
 }
 
 // Prepare loads and checks everything before a spec runs: a bad description, configuration or
-// persona is an error here, never a red or green spec.
+// persona is an error here, never a red or green spec. It is Plan, then Connect.
 func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
+	p, err := Plan(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Connect(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Plan is Prepare up to the first thing that leaves the machine: descriptions, the safety
+// refusal, the target URL, personas and cases are checked here, and no secret is sent.
+func Plan(ctx context.Context, cfg Config) (*Prepared, error) {
 	if cfg.Mutant != "" && cfg.Revision == "" {
 		// A mutant breaks a rule of one revision; the suite must judge it at that revision.
 		if m, ok := mutant.Lookup(cfg.Mutant); ok {
@@ -122,15 +143,17 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 	if err := p.target(); err != nil {
 		return nil, err
 	}
-	if err := p.Env.Personas.Validate(); err != nil {
-		p.Close()
-		return nil, fmt.Errorf("personas: %w", err)
+	if cfg.FetchTokens == nil { // else Connect validates, once the tokens are in
+		if err := p.Env.Personas.Validate(); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("personas: %w", err)
+		}
 	}
 	if len(p.Env.Personas) == 0 {
 		p.Close()
 		return nil, fmt.Errorf("personas: none configured; the suite cannot call %s as anybody", p.Target)
 	}
-	p.Redactor.Add(p.Env.Personas.Tokens()...)
+	p.Redactor.Add(credentials(p.Env)...)
 	p.Env.PassingExchanges = cfg.Exchanges != ExchangesFailures
 	p.Cases = cfg.Shard.Filter(plan.Build(p.Operations, p.Env.Personas))
 	if cfg.ShareEntities {
@@ -139,6 +162,37 @@ func Prepare(ctx context.Context, cfg Config) (*Prepared, error) {
 		p.Close = func() { shared.Close(); closeTarget() } // delete them while the target still runs
 	}
 	return p, nil
+}
+
+// Connect gets the tokens still missing (Config.FetchTokens) and teaches the redactor every
+// credential of the run. Call it after every local check; a second call does nothing.
+func (p *Prepared) Connect(ctx context.Context) error {
+	if p.connected {
+		return nil
+	}
+	if fetch := p.Config.FetchTokens; fetch != nil {
+		tokens, err := fetch(ctx)
+		if err != nil {
+			return err
+		}
+		for i, ps := range p.Env.Personas {
+			if tok, ok := tokens[ps.Name]; ok && ps.Token == "" {
+				p.Env.Personas[i].Token = tok
+			}
+		}
+		if err := p.Env.Personas.Validate(); err != nil {
+			return fmt.Errorf("personas: %w", err)
+		}
+		p.Redactor.Add(credentials(p.Env)...)
+	}
+	p.connected = true
+	return nil
+}
+
+// credentials are the personas' tokens and every credential the cases derive from one (a
+// tampered token, a token under another scheme, the refusable probes): each is a secret.
+func credentials(env *plan.Env) []string {
+	return append(env.Personas.Tokens(), plan.DerivedSecrets(env.Personas, env.Refusable)...)
 }
 
 // loadDescriptions turns each description into contracts. A large description file is parsed once
