@@ -70,31 +70,36 @@ func newAliases(routes []Route) *aliases {
 	a := &aliases{types: map[string]string{}, roots: map[string][]string{}, rootSegs: map[string][]seg{},
 		members: map[string]map[string][]string{}}
 	typed := map[string][]seg{} // normal form → segments, for every typed prefix
-	set := func(segs []seg, t string) {
-		f := form(segs, vNormal)
+	set := func(f string, segs []seg, t string) {
 		if old, seen := a.types[f]; seen && old != t {
 			t = "" // two routes disagree: know nothing rather than guess
 		}
 		a.types[f] = t
-		typed[f] = slices.Clone(segs)
+		if _, seen := typed[f]; !seen {
+			typed[f] = slices.Clone(segs)
+		}
 	}
 	for _, r := range routes {
 		if strings.Contains(r.Path, "?") {
 			continue
 		}
 		var segs []seg
+		f := "" // form(segs, vNormal), grown with segs
 		raw := strings.Split(strings.Trim(r.Path, "/"), "/")
 		for i, s := range raw {
 			if s == "" {
 				continue
 			}
-			segs = append(segs, parseSegment(strings.ReplaceAll(placeholder.ReplaceAllString(s, "{id}"), "'", ""))...)
-			if m := placeholder.FindString(s); m == s {
+			for _, sg := range parseSegment(strings.ReplaceAll(placeholder.ReplaceAllString(s, "{id}"), "'", "")) {
+				segs = append(segs, sg)
+				f += "/" + sg.text()
+			}
+			if len(s) > 2 && s[0] == '{' && s[len(s)-1] == '}' && placeholder.MatchString(s) {
 				if t := r.KeyTypes[s[1:len(s)-1]]; t != "" {
-					set(segs, t)
+					set(f, segs, t)
 				}
 			} else if i == len(raw)-1 && r.Returns != "" {
-				set(segs, r.Returns)
+				set(f, segs, r.Returns)
 			}
 		}
 	}
