@@ -4,7 +4,8 @@
 // x-ms-permissions extension (Microsoft's own openapi.yaml) still has a permission table.
 //
 // The files are permission-centric (permission → pathSets → paths); the overlay inverts them once
-// into an index path → method → grants, because the suite asks per operation.
+// into an index path → method → grants, because the suite asks per operation. How a description's
+// path template finds its path in the file (normalisation, aliases) is in lookup.go and alias.go.
 package permissions
 
 import (
@@ -33,8 +34,19 @@ type Overlay struct {
 	// Revision is the only revision PermissionsFor answers for (DefaultRevision unless changed):
 	// labelling today's data as an older revision would judge personas against the wrong table.
 	Revision string
-	// index: normalized path → upper-case method → grants, in file order.
+	// index: normalized path (Normalize) → upper-case method → grants, in file order.
 	index map[string]map[string][]entry
+	// spellings: normalized path → the file's own spellings of it, sorted (for Match.Paths).
+	spellings map[string][]string
+	// segs: normalized path → its segments in the form the rules compare (lookup.go); absent for
+	// paths no template can match (a query string in the path).
+	segs map[string][]seg
+	// byVariant: a normal form (one per variant) → the normalized paths that have it, sorted.
+	byVariant [numVariants]map[string][]string
+	// byName: the last segment's name → normalized paths ending in it (for Explain).
+	byName map[string][]string
+	// base answers without a description: every rule but the navigation aliases.
+	base *Lookup
 	// digest is the sha256 of the file's bytes (set by Parse): the index is a function of them.
 	digest string
 }
@@ -89,7 +101,7 @@ func Parse(name string, data []byte) (*Overlay, error) {
 	}
 	sum := sha256.Sum256(data)
 	o := &Overlay{Name: name, Revision: DefaultRevision, index: map[string]map[string][]entry{},
-		digest: hex.EncodeToString(sum[:])}
+		spellings: map[string][]string{}, digest: hex.EncodeToString(sum[:])}
 	// Sorted permission names: the index (and so every contract) must not depend on map order.
 	for _, perm := range slices.Sorted(maps.Keys(f.Permissions)) {
 		for i, ps := range f.Permissions[perm].PathSets {
@@ -109,6 +121,8 @@ func Parse(name string, data []byte) (*Overlay, error) {
 	if len(o.index) == 0 {
 		return nil, fmt.Errorf("permissions file %s: no pathSet lists a path", name)
 	}
+	o.buildForms()
+	o.base = o.Bind(nil)
 	return o, nil
 }
 
@@ -126,11 +140,20 @@ func (o *Overlay) Fingerprint() string {
 
 func (o *Overlay) add(perm string, schemeKeys, methods []string, paths map[string]json.RawMessage) error {
 	for _, p := range slices.Sorted(maps.Keys(paths)) { // sorted, like the permission names
-		least, err := leastSchemes(paths[p])
+		least, alsoRequires, err := pathValue(paths[p])
 		if err != nil {
 			return fmt.Errorf("path %s: %w", p, err)
 		}
+		if alsoRequires {
+			// "AlsoRequires=X" (kibali's AuthZChecker reads it as a conjunction): the permission
+			// alone does not grant access, and a table cannot say "A and B"; as for a pathSet's
+			// alsoRequires, listing it would only produce a wrong expectation.
+			continue
+		}
 		norm := Normalize(p)
+		if !slices.Contains(o.spellings[norm], p) {
+			o.spellings[norm] = append(o.spellings[norm], p) // p arrives sorted within a pathSet only
+		}
 		byMethod := o.index[norm]
 		if byMethod == nil {
 			byMethod = map[string][]entry{}
@@ -154,34 +177,38 @@ func (o *Overlay) add(perm string, schemeKeys, methods []string, paths map[strin
 	return nil
 }
 
-// leastSchemes reads a path member's value: "least=DelegatedWork,Application" (key=value pairs
+// pathValue reads a path member's value: "least=DelegatedWork,Application" (key=value pairs
 // separated by ";", the current format), or an object, optionally with leastPrivilegePermission
-// (the older msgraph-metadata format, where the value is usually {}).
-func leastSchemes(raw json.RawMessage) (map[string]bool, error) {
-	out := map[string]bool{}
+// (the older msgraph-metadata format, where the value is usually {}). alsoRequires reports an
+// "AlsoRequires=..." pair (kibali specs/permissions.md, src/kibali/AuthZChecker.cs).
+func pathValue(raw json.RawMessage) (least map[string]bool, alsoRequires bool, err error) {
+	least = map[string]bool{}
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		for _, kv := range strings.Split(s, ";") {
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-			if !ok || !strings.EqualFold(k, "least") {
-				continue // unknown metadata keys are allowed by the format
-			}
-			for _, sk := range strings.Split(v, ",") {
-				out[strings.TrimSpace(sk)] = true
-			}
+			switch {
+			case !ok:
+			case strings.EqualFold(k, "least"):
+				for _, sk := range strings.Split(v, ",") {
+					least[strings.TrimSpace(sk)] = true
+				}
+			case strings.EqualFold(k, "alsoRequires") && strings.TrimSpace(v) != "":
+				alsoRequires = true
+			} // other metadata keys are allowed by the format
 		}
-		return out, nil
+		return least, alsoRequires, nil
 	}
 	var obj struct {
 		Least []string `json:"leastPrivilegePermission"`
 	}
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, fmt.Errorf("want a string like \"least=DelegatedWork\" or an object, got %s", truncate(raw))
+		return nil, false, fmt.Errorf("want a string like \"least=DelegatedWork\" or an object, got %s", truncate(raw))
 	}
 	for _, sk := range obj.Least {
-		out[sk] = true
+		least[sk] = true
 	}
-	return out, nil
+	return least, false, nil
 }
 
 func truncate(raw json.RawMessage) string {

@@ -100,6 +100,7 @@ func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.O
 	if err := opts.Select.validate(); err != nil {
 		return nil, fmt.Errorf("OpenAPI description %s: %w", d.Name, err)
 	}
+	opts.Permissions = d.boundPermissions(opts.Permissions) // once, not per operation
 	var out []contract.Operation
 	for _, p := range d.Doc.Paths.Keys() { // sorted: deterministic across processes
 		item := d.Doc.Paths.Value(p)
@@ -163,18 +164,9 @@ func (d *Description) contract(p string, item *openapi3.PathItem, method string,
 		return c, fmt.Errorf("%s: %w", where, err)
 	}
 
-	perms, found, err := readPermissions(op, opts.Revision)
+	perms, err := operationPermissions(where, op, c.Method, p, opts)
 	if err != nil {
-		return c, fmt.Errorf("%s: x-ms-permissions: %w", where, err)
-	}
-	if !found && opts.Permissions != nil {
-		perms, found = opts.Permissions.PermissionsFor(c.Method, p, revisionOrCurrent(opts.Revision))
-	}
-	if !found && opts.Permissions != nil {
-		return c, fmt.Errorf("%s: operation %s has no x-ms-permissions extension, and the --permissions file lists no permission for %s %s at revision %s", where, op.OperationID, c.Method, p, revisionOrCurrent(opts.Revision))
-	}
-	if !found {
-		return c, fmt.Errorf("%s: operation %s has no x-ms-permissions extension (the reference page's permission table); add one, or merge Microsoft's permissions file with --permissions FILE", where, op.OperationID)
+		return c, err
 	}
 	c.Permissions = perms
 	c.Source = fmt.Sprintf("%s (permissions: revision %s)", baseName(d.Name), perms.Revision)

@@ -152,3 +152,51 @@ func parseScheme(raw json.RawMessage, source string) (contract.Scheme, error) {
 	}
 	return s, nil
 }
+
+// DescriptionBinder is a PermissionSource that matches better when it knows the whole description,
+// e.g. the navigation paths that alias an operation's canonical path (package permissions).
+// Contracts binds it once per call and consults what ForDescription returns.
+type DescriptionBinder interface {
+	ForDescription(d *Description) PermissionSource
+}
+
+// Explainer is a PermissionSource that can say why it has no table for an operation; the error
+// then says it too.
+type Explainer interface {
+	Explain(method, pathTemplate string) string
+}
+
+// boundPermissions is the source Contracts consults for d.
+func (d *Description) boundPermissions(src PermissionSource) PermissionSource {
+	if b, ok := src.(DescriptionBinder); ok {
+		return b.ForDescription(d)
+	}
+	return src
+}
+
+// operationPermissions is an operation's permission table: its x-ms-permissions extension, else
+// the answer of opts.Permissions (Microsoft's permissions file), else an error that says which is
+// missing. where prefixes errors.
+func operationPermissions(where string, op *openapi3.Operation, method, path string, opts Options) (contract.Permissions, error) {
+	perms, found, err := readPermissions(op, opts.Revision)
+	if err != nil {
+		return perms, fmt.Errorf("%s: x-ms-permissions: %w", where, err)
+	}
+	if found {
+		return perms, nil
+	}
+	revision := revisionOrCurrent(opts.Revision)
+	if opts.Permissions == nil {
+		return perms, fmt.Errorf("%s: operation %s has no x-ms-permissions extension (the reference page's permission table); add one, or merge Microsoft's permissions file with --permissions FILE", where, op.OperationID)
+	}
+	if perms, found = opts.Permissions.PermissionsFor(method, path, revision); found {
+		return perms, nil
+	}
+	why := ""
+	if e, ok := opts.Permissions.(Explainer); ok {
+		if s := e.Explain(method, path); s != "" {
+			why = ": " + s
+		}
+	}
+	return perms, fmt.Errorf("%s: operation %s has no x-ms-permissions extension, and the --permissions file lists no permission for %s %s at revision %s%s", where, op.OperationID, method, path, revision, why)
+}
