@@ -216,9 +216,15 @@ func TestReportDirCheckedBeforeTokens(t *testing.T) {
 	if _, err := resolve(t, EntryRun, nil, "--config", cfg, "--report-dir", notDir, "--dry-run"); err != nil || calls.Load() != 0 {
 		t.Errorf("dry run: err %v, %d token requests", err, calls.Load())
 	}
+	// Resolving sends nothing even with a usable directory: tokens are fetched by Config.FetchTokens,
+	// which conformance.Prepared.Connect calls after every local check (issue 11, item 17).
 	r, err := resolve(t, EntryRun, nil, "--config", cfg, "--report-dir", t.TempDir())
-	if err != nil || calls.Load() != 1 || r.Config.Personas[0].Token != "tok-from-endpoint-0123456789" {
-		t.Errorf("usable dir: err %v, %d token requests", err, calls.Load())
+	if err != nil || calls.Load() != 0 || r.Config.FetchTokens == nil {
+		t.Fatalf("usable dir: err %v, %d token requests, fetch set %v", err, calls.Load(), r.Config.FetchTokens != nil)
+	}
+	tokens, err := r.Config.FetchTokens(context.Background())
+	if err != nil || calls.Load() != 1 || tokens["app"] != "tok-from-endpoint-0123456789" {
+		t.Errorf("FetchTokens: err %v, %d token requests, %d tokens", err, calls.Load(), len(tokens))
 	}
 }
 
