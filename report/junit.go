@@ -158,6 +158,10 @@ func WriteJUnit(w io.Writer, r Run) error {
 	s.Time = seconds(total)
 	doc := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped, Time: s.Time,
 		Suites: []junitSuite{s}}
+	if nb, ok := unbuiltSuite(r); ok {
+		doc.Suites = append(doc.Suites, nb)
+		doc.Tests, doc.Skipped = doc.Tests+nb.Tests, doc.Skipped+nb.Skipped
+	}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("report: writing JUnit: %w", err)

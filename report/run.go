@@ -35,6 +35,8 @@ type Run struct {
 	// Error says why the run could not judge the target at all (e.g. it was unreachable): a report is
 	// still written, so a CI job that uploads junit.xml shows the reason instead of a missing file.
 	Error string `json:"error,omitempty"`
+	// Unbuilt are the selected operations no spec was built for (not exercised), with their reasons.
+	Unbuilt []Unbuilt `json:"unbuilt,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -74,6 +76,7 @@ func Merge(runs ...Run) (Run, error) {
 	out.Verdicts, out.Error = nil, ""
 	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
+	out.Unbuilt = mergeUnbuilt(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}
 	for _, r := range runs {
