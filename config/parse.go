@@ -168,6 +168,7 @@ var sections = map[string]reflect.Type{
 	"config.Persona":           reflect.TypeOf(Persona{}),
 	"config.ClientCredentials": reflect.TypeOf(ClientCredentials{}),
 	"config.Retry":             reflect.TypeOf(Retry{}),
+	"config.Select":            reflect.TypeOf(Select{}),
 }
 
 func unknownFieldMsg(field, typeName string) string {

@@ -28,9 +28,10 @@ type runFlags struct {
 	config, baseURL, reportDir, labelFilter, revision, partnerID, permissions, shard, exchanges string
 	specs                                                                                       listFlag
 	strict, dryRun, verbose, shareEntities                                                      bool
+	sel                                                                                         selectFlags
 }
 
-const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
+const runSynopsis = "[--config FILE] [--base-url URL] [--report-dir DIR] [--strict] [--label-filter EXPR] [--revision current|pre-2021] [--spec FILE]... [--permissions FILE] [--operation ID]... [--path GLOB]... [--tag TAG]... [--shard i/n] [--share-entities] [--exchanges all|failures] [--dry-run]"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
@@ -49,6 +50,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.shard, "shard", "", "run only shard i of n of the specs (e.g. 2/3, one per CI job); graphconform merge joins the shards' report.json")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list every request the run would send (method, URL, persona) and send none")
 	fs.BoolVar(&f.verbose, "v", false, "verbose Ginkgo output")
+	f.sel.bind(fs) // --operation, --path, --tag: selected before any contract is built
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -104,6 +106,7 @@ func (f runFlags) runConfig() (conformance.Config, error) {
 		return cfg, fmt.Errorf("--%v", err)
 	}
 	cfg.Shard = shard
+	cfg.Select = f.sel.selector()
 	cfg.ShareEntities = f.shareEntities
 	cfg.Exchanges = f.exchanges
 	if f.permissions != "" {

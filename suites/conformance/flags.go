@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/permissions"
+	"github.com/graphconform/graphconform/spec"
 )
 
 // Flags are the suite's command-line flags for `ginkgo run ./suites/... -- --base-url=...` and
@@ -19,6 +20,9 @@ type Flags struct {
 	Strict, ShareEntities                                                                             bool
 	Timeout                                                                                           time.Duration
 	fs                                                                                                *flag.FlagSet
+
+	// Operations, Paths and Tags select operations (comma-separated, spec.SplitList).
+	Operations, Paths, Tags string
 }
 
 // Environment variables read by Flags.
@@ -35,6 +39,9 @@ const (
 	EnvShare     = "GRAPHCONFORM_SHARE_ENTITIES"
 	EnvPerms     = "GRAPHCONFORM_PERMISSIONS"
 	EnvExchanges = "GRAPHCONFORM_EXCHANGES"
+	EnvOperation = "GRAPHCONFORM_OPERATION"
+	EnvPath      = "GRAPHCONFORM_PATH"
+	EnvTag       = "GRAPHCONFORM_TAG"
 )
 
 // BindFlags registers the flags on fs.
@@ -52,6 +59,9 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.BoolVar(&f.ShareEntities, "share-entities", false, "one entity per operation instead of one per spec: fewer requests, less isolation ["+EnvShare+"]")
 	fs.StringVar(&f.Exchanges, "exchanges", "", "which verdicts carry their HTTP exchanges: all (default) or failures (large runs) ["+EnvExchanges+"]")
 	fs.BoolVar(&f.Strict, "strict", false, "SHOULD and MAY failures fail the run too ["+EnvStrict+"]")
+	fs.StringVar(&f.Operations, "operation", "", "comma-separated operationIds to select ["+EnvOperation+"]")
+	fs.StringVar(&f.Paths, "path", "", "comma-separated path-template globs to select, e.g. /deviceManagement/remoteAssistancePartners/*/* ["+EnvPath+"]")
+	fs.StringVar(&f.Tags, "tag", "", "comma-separated tags to select ["+EnvTag+"]")
 	fs.DurationVar(&f.Timeout, "request-timeout", 10*time.Second, "bound on one HTTP exchange")
 	return f
 }
@@ -94,6 +104,8 @@ func (f *Flags) Config() (Config, error) {
 			}
 		}
 	}
+	cfg.Select = spec.Selector{OperationIDs: spec.SplitList(pick("operation", f.Operations, EnvOperation)),
+		Paths: spec.SplitList(pick("path", f.Paths, EnvPath)), Tags: spec.SplitList(pick("tag", f.Tags, EnvTag))}
 	shard, err := ParseShard(pick("shard", f.Shard, EnvShard))
 	if err != nil {
 		return cfg, err
