@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -17,7 +18,7 @@ func init() {
 	register(command{name: "operations", summary: "list a description's operations: kind, shape, and whether the suite builds them (and why not)", run: cmdOperations})
 }
 
-const operationsSynopsis = "[--spec FILE]... [--permissions FILE] [--revision R] [--operation ID]... [--path GLOB]... [--tag TAG]... [--json]"
+const operationsSynopsis = "[--spec FILE]... [--permissions FILE] [--revision R] [--operation ID]... [--path GLOB]... [--tag TAG]... [--unbuilt] [--json]"
 
 // cmdOperations lists operations with what a run would make of them. It runs the analysis Build
 // runs (spec.Description.Analyze), so it cannot disagree with a run; without a selection it lists
@@ -51,6 +52,7 @@ func cmdOperations(ctx context.Context, args []string, stdout, stderr io.Writer)
 		specs = listFlag{""}
 	}
 	var listed []operationRow
+	missed := 0 // descriptions the selection matches nothing in: an error only if it is all of them
 	for _, file := range specs {
 		d, err := loadDescription(file)
 		if err != nil {
@@ -58,7 +60,13 @@ func cmdOperations(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		var as []spec.Analysis
 		if sel.given() {
-			if as, err = d.Analyze(ctx, opts); err != nil {
+			as, err = d.Analyze(ctx, opts)
+			if errors.Is(err, spec.ErrNoMatch) && len(specs) > 1 {
+				if missed++; missed < len(specs) {
+					continue
+				}
+			}
+			if err != nil {
 				return fail(stderr, exitConfig, "%v", err)
 			}
 		} else {

@@ -84,6 +84,11 @@ func TestOperations(t *testing.T) {
 	if len(doc.Operations) != 2 || doc.Operations[0].OperationID != beginOnboardID || doc.Operations[1].OperationID != disconnectID {
 		t.Errorf("--path: %+v", doc.Operations)
 	}
+	// A selection that misses one of the descriptions lists the other's.
+	doc = operationsJSON(t, "--spec", filepath.Join("..", "spec", "openapi", "disconnect.yaml"), "--spec", partnersFragment, "--operation", beginOnboardID)
+	if len(doc.Operations) != 1 || doc.Operations[0].OperationID != beginOnboardID {
+		t.Errorf("two descriptions: %+v", doc.Operations)
+	}
 }
 
 func TestOperationsErrors(t *testing.T) {
