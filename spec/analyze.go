@@ -52,6 +52,8 @@ func (s Shape) String() string {
 			who = "unbound action"
 		case s.Keys == 1 && s.KeySegments:
 			who = "bound action"
+		case s.Keys == 1:
+			who = "action with its key inside a path segment"
 		default:
 			who = fmt.Sprintf("action on a path with %d keys", s.Keys)
 		}
@@ -61,7 +63,7 @@ func (s Shape) String() string {
 	case "function":
 		who = "function"
 		if s.Keys > 0 {
-			who += fmt.Sprintf(" (%d path parameters)", s.Keys)
+			who += " (" + count(s.Keys, "path parameter") + ")"
 		}
 	case "operation":
 		return "entity operation (" + s.Method + ")"
@@ -77,10 +79,10 @@ func (s Shape) String() string {
 			parts = append(parts, "no body")
 		}
 	case BodyOptional:
-		parts = append(parts, fmt.Sprintf("optional body (%d parameters)", s.Parameters))
+		parts = append(parts, "optional body ("+count(s.Parameters, "parameter")+")")
 	case BodyRequired:
 		parts[0] = strings.Replace(parts[0], "action", "action with parameters", 1)
-		parts = append(parts, fmt.Sprintf("required body (%d parameters)", s.Parameters))
+		parts = append(parts, "required body ("+count(s.Parameters, "parameter")+")")
 	}
 	switch {
 	case s.Success == 0:
@@ -91,6 +93,14 @@ func (s Shape) String() string {
 		parts = append(parts, fmt.Sprintf("%d", s.Success))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// count is "1 parameter", "2 parameters".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Unsupported says why today's case generator (package plan) cannot make right cases for the
