@@ -28,6 +28,8 @@ type File struct {
 	Target   Target    `yaml:"target"`
 	Run      RunKeys   `yaml:"run"`
 	Personas []Persona `yaml:"personas"`
+	// Select picks the operations to exercise (select.go).
+	Select *Select `yaml:"select"`
 
 	name   string
 	lines  map[string]int   // field path → line of its key, for errors found after decoding
@@ -154,6 +156,7 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 	if cfg.Revision == "" {
 		cfg.Revision = f.Revision
 	}
+	f.applySelect(&cfg)
 	if cfg.Retry == nil && t.Retry != nil {
 		r := exchange.DefaultRetry
 		if t.Retry.Max != nil {

@@ -16,6 +16,7 @@ func (f *File) expand(lookup func(string) (string, bool)) error {
 	if t.Retry != nil {
 		fields = append(fields, strField{"target.retry.maxWait", &t.Retry.MaxWait})
 	}
+	fields = append(fields, f.selectFields()...)
 	for _, s := range fields {
 		if err := f.expandOne(s.field, s.v, lookup); err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/spec"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
@@ -110,6 +111,16 @@ var RunOptions = []Option{
 	{Name: "spec", Env: "GRAPHCONFORM_SPEC", Kind: List, Arg: "FILE", Entries: bothEntries,
 		Usage: "OpenAPI description file, repeatable or comma-separated (default: the shipped description)",
 		set:   func(r *Run, v value) error { r.Config.Specs = v.l; return nil }},
+	// Selection (config file: select.operations/paths/tags, replaced whole by any of these).
+	{Name: "operation", Env: "GRAPHCONFORM_OPERATION", Kind: List, Arg: "ID", Entries: bothEntries,
+		Usage: "select the operation with this operationId, before any contract is built (repeatable or comma-separated)",
+		set:   func(r *Run, v value) error { r.Config.Select.OperationIDs = v.l; return nil }},
+	{Name: "path", Env: "GRAPHCONFORM_PATH", Kind: List, Arg: "GLOB", Entries: bothEntries,
+		Usage: "select the operations whose path template matches this glob, e.g. '/deviceManagement/remoteAssistancePartners/*/*' (repeatable or comma-separated)",
+		set:   func(r *Run, v value) error { r.Config.Select.Paths = v.l; return nil }},
+	{Name: "tag", Env: "GRAPHCONFORM_TAG", Kind: List, Arg: "TAG", Entries: bothEntries,
+		Usage: "select the operations with this tag (repeatable or comma-separated)",
+		set:   func(r *Run, v value) error { r.Config.Select.Tags = v.l; return nil }},
 	{Name: "permissions", Env: "GRAPHCONFORM_PERMISSIONS", Kind: String, Arg: "FILE", Entries: bothEntries,
 		Usage: "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions",
 		set: func(r *Run, v value) error {
@@ -211,9 +222,10 @@ func splitItems(k Kind, s string) []string {
 		}
 		return []string{s}
 	}
+	// Commas inside (), [] and {} do not split: Graph function paths and glob classes hold them.
 	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
+	for _, p := range spec.SplitList(s) {
+		if p != "" {
 			out = append(out, p)
 		}
 	}

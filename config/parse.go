@@ -172,6 +172,7 @@ var sections = map[string]reflect.Type{
 	"config.ClientCredentials": reflect.TypeOf(ClientCredentials{}),
 	"config.Retry":             reflect.TypeOf(Retry{}),
 	"config.RunKeys":           reflect.TypeOf(RunKeys{}),
+	"config.Select":            reflect.TypeOf(Select{}),
 }
 
 func unknownFieldMsg(field, typeName string) string {

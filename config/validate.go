@@ -17,6 +17,9 @@ func (f *File) validate() error {
 	if err := f.validateTarget(); err != nil {
 		return err
 	}
+	if err := f.validateSelect(); err != nil {
+		return err
+	}
 	seen := map[string]int{}
 	for i := range f.Personas {
 		if err := f.validatePersona(i, seen); err != nil {

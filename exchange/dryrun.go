@@ -2,8 +2,11 @@ package exchange
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +20,9 @@ const DryRunID = "dry-run-partner"
 // endpoint would send before allowing it to change state.
 //
 // Answers: a POST to one of Collections is 201 {"id":"dry-run-partner"} (so cases that create
-// their own entity go on to the action), anything else is 204 with no body.
+// their own entity go on to the action), anything else is 204 with no body. A request whose path
+// still holds a template placeholder ("{user-id}") is recorded but fails: a real run would send it
+// unfilled, and the dry run must say so rather than answer it as if it were right.
 type Recorder struct {
 	// Collections are the URLs (base URL + collection path) where a POST creates an entity.
 	Collections []string
@@ -36,6 +41,8 @@ type Recorded struct {
 	Who    string
 	// Raw is true for requests sent over a raw connection (DoWire) in a real run.
 	Raw bool
+	// Unfilled is the first template placeholder left in the path (e.g. "{user-id}"), "" if none.
+	Unfilled string
 }
 
 // DryRun switches the client to recording: Do and DoWire answer from rec and never dial.
@@ -52,15 +59,30 @@ func (r *Recorder) Requests() []Recorded {
 	return append([]Recorded(nil), r.log...)
 }
 
-func (r *Recorder) record(method, url string, h http.Header, raw bool) {
+// record logs a request and returns an error when its path still holds a placeholder.
+func (r *Recorder) record(method string, u *url.URL, h http.Header, raw bool) error {
 	who := ""
 	if r.Who != nil {
 		who = r.Who(h)
 	}
+	ph := unfilled(u)
 	r.mu.Lock()
-	r.log = append(r.log, Recorded{Method: method, URL: url, Who: who, Raw: raw})
+	r.log = append(r.log, Recorded{Method: method, URL: u.String(), Who: who, Raw: raw, Unfilled: ph})
 	r.mu.Unlock()
+	if ph != "" {
+		return fmt.Errorf("dry run: the path still holds the template placeholder %s, which a real run would send as is", ph)
+	}
+	return nil
 }
+
+// unfilled is the first literal {placeholder} in the URL's path. Only the unescaped form counts: a
+// key is escaped into its segment (contract.Operation.Expand), so a key that happens to read "{x}"
+// arrives as %7Bx%7D, and a URL keeps literal braces in RawPath only.
+func unfilled(u *url.URL) string {
+	return placeholder.FindString(u.RawPath)
+}
+
+var placeholder = regexp.MustCompile(`\{[^{}/]+\}`)
 
 func (r *Recorder) answer(method, url string) (int, []byte) {
 	if method == http.MethodPost {
@@ -79,7 +101,9 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, req.Body)
 		_ = req.Body.Close()
 	}
-	r.record(req.Method, req.URL.String(), req.Header, false)
+	if err := r.record(req.Method, req.URL, req.Header, false); err != nil {
+		return nil, err
+	}
 	status, body := r.answer(req.Method, req.URL.String())
 	h := http.Header{}
 	if body != nil {
@@ -91,8 +115,14 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // wire is DoWire's dry-run answer.
-func (r *Recorder) wire(req Request) *Wire {
-	r.record(req.Method, req.URL, req.Header, true)
+func (r *Recorder) wire(req Request) (*Wire, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil { // DoWire checked it already
+		return nil, err
+	}
+	if err := r.record(req.Method, u, req.Header, true); err != nil {
+		return nil, err
+	}
 	status, body := r.answer(req.Method, req.URL)
 	w := &Wire{StatusLine: "HTTP/1.1 " + strconv.Itoa(status) + " " + http.StatusText(status), Status: status,
 		Header: http.Header{}, Trailing: body}
@@ -101,5 +131,5 @@ func (r *Recorder) wire(req Request) *Wire {
 		w.Header.Set("Content-Type", "application/json")
 		w.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	}
-	return w
+	return w, nil
 }

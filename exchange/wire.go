@@ -80,7 +80,7 @@ func (c *Client) wireOnce(ctx context.Context, r Request) (*Wire, error) {
 		return nil, fmt.Errorf("cannot send %s %s: not an http(s) URL", r.Method, c.Redactor.String(r.URL))
 	}
 	if c.dryRun != nil {
-		return c.dryRun.wire(r), nil
+		return c.dryRun.wire(r)
 	}
 	dialCtx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()

@@ -94,11 +94,11 @@ func handler(t *testing.T, name string) http.Handler {
 
 func shippedFile(t *testing.T, file string) contract.Operation {
 	t.Helper()
-	_, ops, err := spec.LoadContractsFile(context.Background(), file, spec.Options{})
-	if err != nil || len(ops) != 1 {
-		t.Fatalf("%s: %v %v", file, ops, err)
+	_, built, err := spec.LoadContractsFile(context.Background(), file, spec.Options{})
+	if err != nil || len(built.Operations) != 1 {
+		t.Fatalf("%s: %v %v", file, built, err)
 	}
-	return ops[0]
+	return built.Operations[0]
 }
 
 // outcomes picks the verdicts whose spec text contains every fragment.

@@ -26,6 +26,9 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"label": func(s status) string { return s.label() },
 	"count": func(m map[status]int, s string) int { return m[status(s)] },
 	"add1":  func(i int) int { return i + 1 },
+	// the unbuilt operations (unbuilt.go)
+	"unbuiltCounts": unbuiltCounts,
+	"unbuiltNote":   unbuiltNote,
 }).Parse(htmlSource))
 
 // htmlBodyLimit caps the body shown per exchange. Bodies are already truncated by the caller; this

@@ -174,6 +174,10 @@ func WriteJUnit(w io.Writer, r Run) error {
 		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, s)
 	}
+	if nb, ok := unbuiltSuite(r); ok {
+		doc.Suites = append(doc.Suites, nb)
+		doc.Tests, doc.Skipped = doc.Tests+nb.Tests, doc.Skipped+nb.Skipped
+	}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("report: writing JUnit: %w", err)

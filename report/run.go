@@ -44,6 +44,8 @@ type Run struct {
 	// Incomplete says why the run stopped before every selected spec had run: an interrupt (SIGINT,
 	// SIGTERM), the run's --timeout, a missing or interrupted shard of a merge. "" when it did not.
 	Incomplete string `json:"incomplete,omitempty"`
+	// Unbuilt are the selected operations no spec was built for (not exercised), with their reasons.
+	Unbuilt []Unbuilt `json:"unbuilt,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -118,6 +120,7 @@ func Merge(runs ...Run) (Run, error) {
 	specs := &Specs{}
 	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
+	out.Unbuilt = mergeUnbuilt(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}
 	for i, r := range runs {

@@ -89,6 +89,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, msg))
 	}
 	defer p.Close()
+	if !run.DryRun { // a dry run lists them with their reasons
+		fmt.Fprint(stdout, p.UnbuiltSummary())
+	}
 	if len(p.Cases) == 0 && !cfg.Shard.Whole() {
 		return fail(stderr, exitUsage, "--shard %s holds none of the run's specs; use fewer shards", cfg.Shard)
 	}

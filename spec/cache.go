@@ -29,7 +29,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/input"
 )
 
@@ -38,7 +37,7 @@ const CacheEnv = "GRAPHCONFORM_CACHE"
 
 // cacheFormat heads every entry. Bump it when the entry layout changes; a change of the contract
 // types needs no bump (the build identity is in the key), but bumping does no harm.
-const cacheFormat = "graphconform-contracts/1"
+const cacheFormat = "graphconform-contracts/2" // 2: the payload is a Built (contracts and unbuilt operations)
 
 // CacheThreshold is the description size from which LoadContracts uses the cache. Below it parsing
 // takes milliseconds (the shipped description is a few KiB), so small descriptions, and the tests
@@ -59,30 +58,30 @@ type Fingerprinter interface {
 }
 
 // parse is the uncached path (a variable so that tests can count parses).
-var parse = func(ctx context.Context, name string, data []byte, opts Options) ([]contract.Operation, error) {
+var parse = func(ctx context.Context, name string, data []byte, opts Options) (Built, error) {
 	d, err := Load(name, data)
 	if err != nil {
-		return nil, err
+		return Built{}, err
 	}
-	return d.Contracts(ctx, opts)
+	return d.Build(ctx, opts)
 }
 
-// LoadContractsFile reads a description file and returns its contracts, from the cache when it can.
-// Errors are the ones LoadFile and Description.Contracts return.
-func LoadContractsFile(ctx context.Context, path string, opts Options) (Identity, []contract.Operation, error) {
+// LoadContractsFile reads a description file and builds its selection, from the cache when it can.
+// Errors are the ones LoadFile and Description.Build return.
+func LoadContractsFile(ctx context.Context, path string, opts Options) (Identity, Built, error) {
 	data, err := input.ReadFile(path, input.Description, "OpenAPI descriptions")
 	if err != nil {
-		return Identity{}, nil, fmt.Errorf("OpenAPI description %s: %w", path, err)
+		return Identity{}, Built{}, fmt.Errorf("OpenAPI description %s: %w", path, err)
 	}
 	return LoadContracts(ctx, path, data, opts)
 }
 
-// LoadContracts is Load(name, data) followed by Contracts(ctx, opts), from the cache when the
+// LoadContracts is Load(name, data) followed by Build(ctx, opts), from the cache when the
 // description is at least CacheThreshold bytes and the options can be keyed.
-func LoadContracts(ctx context.Context, name string, data []byte, opts Options) (Identity, []contract.Operation, error) {
+func LoadContracts(ctx context.Context, name string, data []byte, opts Options) (Identity, Built, error) {
 	sum := sha256.Sum256(data)
-	compute := func() ([]contract.Operation, error) { return parse(ctx, name, data, opts) }
-	var ops []contract.Operation
+	compute := func() (Built, error) { return parse(ctx, name, data, opts) }
+	var built Built
 	var err error
 	var key, dir string
 	if len(data) >= CacheThreshold { // small: not worth a file, nor the key's cost
@@ -91,14 +90,14 @@ func LoadContracts(ctx context.Context, name string, data []byte, opts Options) 
 		}
 	}
 	if dir == "" {
-		ops, err = compute()
+		built, err = compute()
 	} else {
-		ops, err = cached(ctx, dir, key, compute)
+		built, err = cached(ctx, dir, key, compute)
 	}
 	if err != nil {
-		return Identity{}, nil, err
+		return Identity{}, Built{}, err
 	}
-	return Identity{Name: name, SHA256: hex.EncodeToString(sum[:])}, ops, nil
+	return Identity{Name: name, SHA256: hex.EncodeToString(sum[:])}, built, nil
 }
 
 // cacheDir is $GRAPHCONFORM_CACHE or the user's cache directory, created if needed; "" for none.
@@ -182,8 +181,8 @@ var buildIdentity = sync.OnceValue(func() string {
 
 // An entry is one header line, "<cacheFormat> <key> <sha256 of payload>", then the contracts as JSON.
 
-// readEntry returns the entry's contracts if it exists and verifies; any defect is a miss.
-func readEntry(path, key string) ([]contract.Operation, bool) {
+// readEntry returns the entry if it exists and verifies; any defect is a miss.
+func readEntry(path, key string) (*Built, bool) {
 	// The cache directory is shared and user-named (GRAPHCONFORM_CACHE): an entry is never larger
 	// than the limit of the description it caches.
 	data, err := input.ReadFile(path, input.Description, "contract cache entries")
@@ -195,28 +194,28 @@ func readEntry(path, key string) ([]contract.Operation, bool) {
 	if !ok || string(header) != entryHeader(key, sum) {
 		return nil, false
 	}
-	var ops []contract.Operation
-	if err := json.Unmarshal(payload, &ops); err != nil || len(ops) == 0 {
+	var b Built
+	if err := json.Unmarshal(payload, &b); err != nil || len(b.Operations)+len(b.Unbuilt) == 0 {
 		return nil, false
 	}
-	return ops, true
+	return &b, true
 }
 
 func entryHeader(key string, payloadSum [sha256.Size]byte) string {
 	return cacheFormat + " " + key + " " + hex.EncodeToString(payloadSum[:])
 }
 
-// writeEntry stores contracts atomically (a temporary file in the same directory, then a rename):
+// writeEntry stores a Built atomically (a temporary file in the same directory, then a rename):
 // readers see the old entry or the new one, never half of one. Best effort: errors are dropped.
-func writeEntry(path, key string, ops []contract.Operation) {
-	payload, err := json.Marshal(ops)
+func writeEntry(path, key string, b Built) {
+	payload, err := json.Marshal(b)
 	if err != nil {
 		return
 	}
 	// JSON loses what Go can hold and JSON cannot (invalid UTF-8, an empty slice against a nil
 	// one): such contracts are not cached, rather than read back different.
-	var back []contract.Operation
-	if json.Unmarshal(payload, &back) != nil || !reflect.DeepEqual(back, ops) {
+	var back Built
+	if json.Unmarshal(payload, &back) != nil || !reflect.DeepEqual(back, b) {
 		return
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")

@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/input"
 )
 
@@ -31,35 +30,35 @@ var (
 )
 
 // cached returns the entry for key, or computes and stores it, parsing once among concurrent callers.
-func cached(ctx context.Context, dir, key string, compute func() ([]contract.Operation, error)) ([]contract.Operation, error) {
+func cached(ctx context.Context, dir, key string, compute func() (Built, error)) (Built, error) {
 	entry, lock := filepath.Join(dir, key+".contracts"), filepath.Join(dir, key+".lock")
-	if ops, ok := readEntry(entry, key); ok {
-		return ops, nil
+	if b, ok := readEntry(entry, key); ok {
+		return *b, nil
 	}
-	store := func() ([]contract.Operation, error) {
-		ops, err := compute()
+	store := func() (Built, error) {
+		b, err := compute()
 		if err == nil {
-			writeEntry(entry, key, ops)
+			writeEntry(entry, key, b)
 		}
-		return ops, err
+		return b, err
 	}
 	deadline := time.Now().Add(lockWait)
 	for {
 		unlock, err := tryLock(lock)
 		if err == nil {
 			defer unlock()
-			if ops, ok := readEntry(entry, key); ok { // written while we were getting the lock
-				return ops, nil
+			if b, ok := readEntry(entry, key); ok { // written while we were getting the lock
+				return *b, nil
 			}
 			return store()
 		}
 		if !errors.Is(err, fs.ErrExist) { // no lock possible (say, a read-only cache): just parse
 			return store()
 		}
-		ops, stale := waitForEntry(ctx, entry, key, lock, deadline)
+		b, stale := waitForEntry(ctx, entry, key, lock, deadline)
 		switch {
-		case ops != nil:
-			return ops, nil
+		case b != nil:
+			return *b, nil
 		case !stale:
 			return store() // the holder failed or is too slow: do not wait any longer
 		}
@@ -74,7 +73,7 @@ func cached(ctx context.Context, dir, key string, compute func() ([]contract.Ope
 // waitForEntry polls while another process holds the lock. It returns the entry once the lock is
 // released with one, stale=true when the lock is stale, and neither when the lock is released
 // without an entry, the deadline passes or ctx ends.
-func waitForEntry(ctx context.Context, entry, key, lock string, deadline time.Time) (ops []contract.Operation, stale bool) {
+func waitForEntry(ctx context.Context, entry, key, lock string, deadline time.Time) (b *Built, stale bool) {
 	tick := time.NewTicker(lockPoll)
 	defer tick.Stop()
 	for {
@@ -82,8 +81,8 @@ func waitForEntry(ctx context.Context, entry, key, lock string, deadline time.Ti
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// The holder renames the entry into place before it removes the lock.
-			ops, _ := readEntry(entry, key)
-			return ops, false
+			b, _ := readEntry(entry, key)
+			return b, false
 		case err == nil && time.Since(fi.ModTime()) > lockStale:
 			return nil, true
 		case err != nil || time.Now().After(deadline):

@@ -57,9 +57,9 @@ func setThreshold(t *testing.T, n int) {
 	t.Cleanup(func() { spec.CacheThreshold = orig })
 }
 
-// fresh is the uncached path: LoadFile, then Contracts. Results are remembered (tests never change
+// fresh is the uncached path: LoadFile, then Build. Results are remembered (tests never change
 // a file in place), since parsing dominates the time of these tests under the race detector.
-func fresh(file string, opts spec.Options) ([]contract.Operation, error) {
+func fresh(file string, opts spec.Options) (spec.Built, error) {
 	key := fmt.Sprintf("%s %#v %q %p", file, opts.Select, opts.Revision, opts.Permissions)
 	freshMu.Lock()
 	defer freshMu.Unlock()
@@ -67,16 +67,16 @@ func fresh(file string, opts spec.Options) ([]contract.Operation, error) {
 		return r.ops, r.err
 	}
 	d, err := spec.LoadFile(file)
-	var ops []contract.Operation
+	var ops spec.Built
 	if err == nil {
-		ops, err = d.Contracts(context.Background(), opts)
+		ops, err = d.Build(context.Background(), opts)
 	}
 	freshSeen[key] = freshResult{ops, err}
 	return ops, err
 }
 
 type freshResult struct {
-	ops []contract.Operation
+	ops spec.Built
 	err error
 }
 
@@ -102,13 +102,13 @@ func (f *cacheFixture) load(t *testing.T, file string, opts spec.Options, wantPa
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("contracts differ from a fresh parse (%d vs %d operations)", len(got), len(want))
+		t.Fatalf("contracts differ from a fresh parse (%d vs %d operations)", len(got.Operations), len(want.Operations))
 	}
 	data, _ := os.ReadFile(file)
 	if sum := sha256.Sum256(data); id != (spec.Identity{Name: file, SHA256: fmt.Sprintf("%x", sum)}) {
 		t.Fatalf("identity %+v, want %s %x", id, file, sum)
 	}
-	return got
+	return got.Operations
 }
 
 func glob(t *testing.T, dir, pattern string) []string {
@@ -499,7 +499,7 @@ func TestContractCacheConcurrent(t *testing.T) {
 	const n = 4
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	results := make([][]contract.Operation, n)
+	results := make([]spec.Built, n)
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {

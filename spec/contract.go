@@ -84,59 +84,45 @@ type Options struct {
 	Permissions PermissionSource
 }
 
-// validate reports malformed path globs (path.Match would otherwise just never match).
-func (s Selector) validate() error {
-	for _, g := range s.Paths {
-		if _, err := path.Match(g, ""); err != nil {
-			return fmt.Errorf("path selector %q is not a valid glob: %v", g, err)
-		}
-	}
-	return nil
-}
-
 // Contracts returns the contract of every selected operation, in path order then method order, so
-// that every Ginkgo process builds the same tree.
+// that every Ginkgo process builds the same tree. Any operation that cannot be built is an error;
+// Build is the form that reports such operations and goes on.
 func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.Operation, error) {
-	if err := opts.Select.validate(); err != nil {
+	if err := opts.Select.Validate(); err != nil {
 		return nil, fmt.Errorf("OpenAPI description %s: %w", d.Name, err)
 	}
 	opts.Permissions = d.boundPermissions(opts.Permissions) // once, not per operation
 	var out []contract.Operation
-	for _, p := range d.Doc.Paths.Keys() { // sorted: deterministic across processes
-		item := d.Doc.Paths.Value(p)
-		if item == nil {
-			continue
+	var failed error
+	d.each(opts.Select.matches, func(s selected) bool {
+		c, err := d.operation(ctx, s, opts)
+		if err != nil {
+			failed = err
+			return false
 		}
-		methods := make([]string, 0, 2)
-		ops := item.Operations()
-		for m := range ops {
-			methods = append(methods, m)
-		}
-		sort.Strings(methods)
-		upper := make([]string, len(methods))
-		for i, m := range methods {
-			upper[i] = strings.ToUpper(m)
-		}
-		for _, m := range methods {
-			op := ops[m]
-			if !opts.Select.matches(p, op) {
-				continue
-			}
-			if err := d.validateOperation(ctx, p, item, op); err != nil {
-				return nil, err
-			}
-			c, err := d.contract(p, item, m, op, opts)
-			if err != nil {
-				return nil, err
-			}
-			c.PathMethods = append([]string(nil), upper...)
-			out = append(out, c)
-		}
+		out = append(out, c)
+		return true
+	})
+	if failed != nil {
+		return nil, failed
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("OpenAPI description %s: no operation matches the selection (%s)", d.Name, opts.Select)
+		return nil, fmt.Errorf("OpenAPI description %s: %w (%s)", d.Name, ErrNoMatch, opts.Select)
 	}
 	return out, nil
+}
+
+// operation validates one selected operation and builds its contract.
+func (d *Description) operation(ctx context.Context, s selected, opts Options) (contract.Operation, error) {
+	if err := d.validateOperation(ctx, s.path, s.item, s.op); err != nil {
+		return contract.Operation{}, reasoned(ReasonInvalid, err)
+	}
+	c, err := d.contract(s.path, s.item, s.method, s.op, opts)
+	if err != nil {
+		return contract.Operation{}, reasoned(ReasonInvalid, err)
+	}
+	c.PathMethods = append([]string(nil), s.pathMethods...)
+	return c, nil
 }
 
 var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)

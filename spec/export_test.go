@@ -8,14 +8,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/graphconform/graphconform/contract"
 )
 
 // CountParses counts the uncached parses until the test ends; delay slows each one down.
 func CountParses(t testing.TB, delay time.Duration) *atomic.Int64 {
 	n, orig := new(atomic.Int64), parse
-	parse = func(ctx context.Context, name string, data []byte, opts Options) ([]contract.Operation, error) {
+	parse = func(ctx context.Context, name string, data []byte, opts Options) (Built, error) {
 		n.Add(1)
 		time.Sleep(delay)
 		return orig(ctx, name, data, opts)

@@ -134,6 +134,9 @@ func fuzzOne(data []byte, revision string) error {
 		{Revision: revision, Permissions: &stubSource{ok: true, perms: currentPermissions()}},
 		{Revision: revision, Select: Selector{Paths: []string{"*", "/*/*", "/*/*/*", "/*/*/*/*"}}},
 	} {
+		if err := fuzzBuild(d, opts); err != nil {
+			return err
+		}
 		ops, err := d.Contracts(context.Background(), opts) // a panic crashes the worker: a failure
 		if err != nil {
 			if ops != nil {
@@ -194,4 +197,25 @@ paths:
       x-ms-permissions: ` + value + "\n")
 		fuzzWatched(t, doc, revision)
 	})
+}
+
+// fuzzBuild checks Build on an input: every selected operation is built or unbuilt with a reason,
+// and the built ones are what Contracts would build of them.
+func fuzzBuild(d *Description, opts Options) error {
+	b, err := d.Build(context.Background(), opts)
+	if err != nil {
+		if len(b.Operations)+len(b.Unbuilt) > 0 {
+			return fmt.Errorf("Build returned operations along with error %v", err)
+		}
+		return nil
+	}
+	if len(b.Operations)+len(b.Unbuilt) == 0 {
+		return errors.New("Build returned nothing and no error")
+	}
+	for _, u := range b.Unbuilt {
+		if u.Reason == "" || u.Detail == "" || strings.Contains(u.Detail, "\n") {
+			return fmt.Errorf("unbuilt operation without a one-line reason: %+v", u)
+		}
+	}
+	return nil
 }

@@ -180,14 +180,14 @@ func (d *Description) boundPermissions(src PermissionSource) PermissionSource {
 func operationPermissions(where string, op *openapi3.Operation, method, path string, opts Options) (contract.Permissions, error) {
 	perms, found, err := readPermissions(op, opts.Revision)
 	if err != nil {
-		return perms, fmt.Errorf("%s: x-ms-permissions: %w", where, err)
+		return perms, reasoned(ReasonPermissions, fmt.Errorf("%s: x-ms-permissions: %w", where, err))
 	}
 	if found {
 		return perms, nil
 	}
 	revision := revisionOrCurrent(opts.Revision)
 	if opts.Permissions == nil {
-		return perms, fmt.Errorf("%s: operation %s has no x-ms-permissions extension (the reference page's permission table); add one, or merge Microsoft's permissions file with --permissions FILE", where, op.OperationID)
+		return perms, reasoned(ReasonNoPermissions, fmt.Errorf("%s: operation %s has no x-ms-permissions extension (the reference page's permission table); add one, or merge Microsoft's permissions file with --permissions FILE", where, op.OperationID))
 	}
 	if perms, found = opts.Permissions.PermissionsFor(method, path, revision); found {
 		return perms, nil
@@ -198,5 +198,5 @@ func operationPermissions(where string, op *openapi3.Operation, method, path str
 			why = ": " + s
 		}
 	}
-	return perms, fmt.Errorf("%s: operation %s has no x-ms-permissions extension, and the --permissions file lists no permission for %s %s at revision %s%s", where, op.OperationID, method, path, revision, why)
+	return perms, reasoned(ReasonNoPermissions, fmt.Errorf("%s: operation %s has no x-ms-permissions extension, and the --permissions file lists no permission for %s %s at revision %s%s", where, op.OperationID, method, path, revision, why))
 }

@@ -131,7 +131,7 @@ func TestPluginExercisesEveryRequirement(t *testing.T) {
 		t.Fatal(err)
 	}
 	exercised := map[requirement.ID]bool{}
-	for _, c := range plan.Build(ops, cfg.Personas) {
+	for _, c := range plan.Build(ops.Operations, cfg.Personas) {
 		if c.Skip == "" {
 			exercised[c.Requirement.ID] = true
 		}

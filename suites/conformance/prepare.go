@@ -5,6 +5,7 @@
 package conformance
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -108,6 +109,10 @@ type Prepared struct {
 	Result *report.Run
 	// connected: Connect has given every persona its token.
 	connected bool
+
+	// Unbuilt are the selected operations no contract could be built for; they are reported as not
+	// exercised, with their reasons.
+	Unbuilt []spec.Unbuilt
 }
 
 // Prepare loads and checks everything before a spec runs: a bad description, configuration or
@@ -197,40 +202,49 @@ func credentials(env *plan.Env) []string {
 
 // loadDescriptions turns each description into contracts. A large description file is parsed once
 // per machine, not once per process: spec.LoadContractsFile caches its contracts (docs/scale.md).
+// Operations that cannot be built go to Unbuilt; only a selection of which nothing can be built is
+// an error.
 func (p *Prepared) loadDescriptions(ctx context.Context) error {
 	cfg := p.Config
 	opts := spec.Options{Select: cfg.Select, Revision: cfg.Revision, Permissions: cfg.Permissions}
 	seen := map[string]string{}
-	add := func(id spec.Identity, ops []contract.Operation) error {
-		for _, op := range ops {
+	add := func(id spec.Identity, b spec.Built) error {
+		for _, op := range b.Operations {
 			if prev, dup := seen[op.ID]; dup {
 				return fmt.Errorf("operation %s is described twice (%s and %s); select one", op.ID, prev, id.Name)
 			}
 			seen[op.ID] = id.Name
 		}
 		p.Descriptions = append(p.Descriptions, id)
-		p.Operations = append(p.Operations, ops...)
+		p.Operations = append(p.Operations, b.Operations...)
+		p.Unbuilt = append(p.Unbuilt, b.Unbuilt...)
 		return nil
 	}
-	if len(cfg.Specs) == 0 {
-		id, ops, err := spec.LoadContracts(ctx, spec.DefaultName, spec.DefaultBytes(), opts)
+	var noMatch error // a description the selection misses is an error only if all are missed
+	load := func(id spec.Identity, b spec.Built, err error) error {
+		if errors.Is(err, spec.ErrNoMatch) && len(cfg.Specs) > 1 {
+			noMatch = cmp.Or(noMatch, err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		if err := add(id, ops); err != nil {
+		return add(id, b)
+	}
+	if len(cfg.Specs) == 0 {
+		if err := load(spec.LoadContracts(ctx, spec.DefaultName, spec.DefaultBytes(), opts)); err != nil {
 			return err
 		}
 	}
 	for _, f := range cfg.Specs {
-		id, ops, err := spec.LoadContractsFile(ctx, f, opts)
-		if err != nil {
-			return err
-		}
-		if err := add(id, ops); err != nil {
+		if err := load(spec.LoadContractsFile(ctx, f, opts)); err != nil {
 			return err
 		}
 	}
-	return nil
+	if len(p.Descriptions) == 0 && noMatch != nil {
+		return fmt.Errorf("no description has an operation the selection matches (%s); first: %w", cfg.Select, noMatch)
+	}
+	return p.checkBuilt()
 }
 
 // target starts the embedded mock or checks the configured base URL, and builds the client.

@@ -25,6 +25,7 @@ func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
 		return false, err
 	}
 	defer p.Close()
+	announce(context.Background(), p, os.Stdout)
 	Register(p)
 	passed := RunTree(t, "graphconform", withRunTimeout(cfg.RunTimeout, ginkgoArgs)...)
 	return p.Finish(os.Stdout, passed) == report.GatePass, nil
@@ -91,7 +92,8 @@ func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.
 	}
 	return report.Run{Tool: "graphconform", Version: Version, Description: strings.Join(names, ", "),
 		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
-		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs}
+		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs,
+		Unbuilt: p.reportUnbuilt()}
 }
 
 func writeReports(dir string, run report.Run) error {

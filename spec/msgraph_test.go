@@ -1,0 +1,149 @@
+package spec_test
+
+// Microsoft's published Graph v1.0 description (../shared/graph-data/msgraph-v1.0/), parsed once
+// for the package: it takes seconds.
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/internal/msgraphdata"
+	"github.com/graphconform/graphconform/permissions"
+	"github.com/graphconform/graphconform/spec"
+)
+
+const (
+	disconnectID   = "deviceManagement.remoteAssistancePartners.remoteAssistancePartner.disconnect"
+	beginOnboardID = "deviceManagement.remoteAssistancePartners.remoteAssistancePartner.beginOnboarding"
+)
+
+var msgraph struct {
+	once  sync.Once
+	d     *spec.Description
+	perms *permissions.Overlay
+	err   error
+}
+
+// graphV1 is the whole v1.0 description and Microsoft's permissions file.
+func graphV1(t *testing.T) (*spec.Description, *permissions.Overlay) {
+	t.Helper()
+	data, permsJSON := msgraphdata.OpenAPI(t), msgraphdata.PermissionsJSON(t) // skips when absent
+	msgraph.once.Do(func() {
+		if msgraph.d, msgraph.err = spec.Load("openapi-v1.0.yaml", data); msgraph.err != nil {
+			return
+		}
+		msgraph.perms, msgraph.err = permissions.Parse("permissions.json", permsJSON)
+	})
+	if msgraph.err != nil {
+		t.Fatal(msgraph.err)
+	}
+	return msgraph.d, msgraph.perms
+}
+
+func opIDs(ops []contract.Operation) []string {
+	var out []string
+	for _, o := range ops {
+		out = append(out, o.ID)
+	}
+	return out
+}
+
+func TestGraphV1Selection(t *testing.T) {
+	d, perms := graphV1(t)
+	for _, tc := range []struct {
+		name  string
+		sel   spec.Selector
+		built []string
+	}{
+		{"operationId", spec.Selector{OperationIDs: []string{disconnectID}}, []string{disconnectID}},
+		{"path glob", spec.Selector{Paths: []string{"/deviceManagement/remoteAssistancePartners/*/*"}}, []string{beginOnboardID, disconnectID}},
+		{"tag", spec.Selector{Tags: []string{"deviceManagement.remoteAssistancePartner"}}, []string{beginOnboardID, disconnectID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := d.Build(t.Context(), spec.Options{Select: tc.sel, Permissions: perms})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := opIDs(b.Operations); !reflect.DeepEqual(got, tc.built) {
+				t.Errorf("built %v, want %v", got, tc.built)
+			}
+			for _, u := range b.Unbuilt {
+				if u.Reason != spec.ReasonNotAction {
+					t.Errorf("%s is not built: %s (%s)", u.OperationID, u.Reason, u.Detail)
+				}
+			}
+		})
+	}
+
+	// The exemplar's contract from the whole description is the one from its own fragment.
+	b, err := d.Build(t.Context(), spec.Options{Select: spec.Selector{OperationIDs: []string{disconnectID}}, Permissions: perms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frag, err := spec.LoadFile(filepath.Join("testdata", "graph", "msgraph-openapi-remoteassistancepartners-v1.0.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := frag.Build(t.Context(), spec.Options{Select: spec.Selector{OperationIDs: []string{disconnectID}}, Permissions: perms})
+	if err != nil || len(fb.Operations) != 1 {
+		t.Fatalf("fragment: %+v, %v", fb, err)
+	}
+	whole, part := b.Operations[0], fb.Operations[0]
+	whole.Source, part.Source = "", ""
+	// The merged file names the error schema ODataError, the fragment keeps Microsoft's
+	// microsoft.graph.ODataErrors.ODataError; the envelope itself is the same.
+	whole.Error.Schema, part.Error.Schema = "", ""
+	if !reflect.DeepEqual(whole, part) {
+		t.Errorf("disconnect from the whole description\n  %+v\ndiffers from the fragment's\n  %+v", whole, part)
+	}
+}
+
+// Every action and function of v1.0 is analysed, built or not built with a reason; a run over the
+// default selection (the actions) builds exactly the actions the analysis says it builds.
+func TestGraphV1Analysis(t *testing.T) {
+	d, perms := graphV1(t)
+	opts := spec.Options{Permissions: perms}
+	all := d.AnalyzeAll(context.Background(), opts)
+	known := map[string]bool{spec.ReasonInvalid: true, spec.ReasonNoPermissions: true, spec.ReasonPermissions: true,
+		spec.ReasonFunction: true, spec.ReasonNotAction: true, spec.ReasonNotPOST: true, spec.ReasonUnbound: true,
+		spec.ReasonSeveralKeys: true, spec.ReasonKeyNotSegment: true, spec.ReasonRequiredBody: true}
+	kinds := map[string]int{}
+	var builtActions []string
+	for _, a := range all {
+		kinds[a.Shape.Kind]++
+		switch {
+		case a.Built():
+			if a.Shape.Kind != "action" || a.Shape.Unsupported() != "" {
+				t.Errorf("%s is built, but its shape is %s", a.OperationID, a.Shape)
+			}
+			builtActions = append(builtActions, a.OperationID)
+		case !known[a.Reason] || a.Detail == "":
+			t.Errorf("%s: reason %q, detail %q", a.OperationID, a.Reason, a.Detail)
+		}
+		if a.OperationID == disconnectID && (!a.Built() || a.Shape.String() != "bound action, no body, 204") {
+			t.Errorf("disconnect: built %v, shape %s, %s", a.Built(), a.Shape, a.Detail)
+		}
+	}
+	if len(all) != 10073 || kinds["action"] != 1213 || kinds["function"] != 327 {
+		t.Errorf("%d operations, kinds %v; want 10,073 with 1,213 actions and 327 functions", len(all), kinds)
+	}
+	if len(builtActions) == 0 {
+		t.Fatal("no action of v1.0 is built")
+	}
+
+	b, err := d.Build(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := opIDs(b.Operations); !reflect.DeepEqual(got, builtActions) {
+		t.Errorf("Build built %d actions, the analysis says %d", len(got), len(builtActions))
+	}
+	if n := len(b.Operations) + len(b.Unbuilt); n != 1213 {
+		t.Errorf("Build over the default selection: %d operations, want the 1,213 actions", n)
+	}
+	t.Logf("v1.0: %d of 1,213 actions built; %s", len(b.Operations), spec.SummarizeUnbuilt(b.Unbuilt, 0))
+}
