@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,7 +119,8 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 	values := map[string]string{"config": cfg, "base-url": "http://127.0.0.1:9/v1.0", "report-dir": t.TempDir(),
 		"strict": "true", "certify": "true", "timeout": "7m", "request-timeout": "7s", "label-filter": "must",
 		"revision": "pre-2021", "partner-id": "p-1", "spec": "x.yaml", "permissions": permFile, "shard": "2/3",
-		"share-entities": "true", "exchanges": "failures", "mutant": "m"}
+		"share-entities": "true", "exchanges": "failures", "mutant": "m",
+		"operation": "a.b,c.d", "path": "/x/{x-id}/go", "tag": "t.one"}
 	check := map[string]func(Run) bool{
 		"config":          func(r Run) bool { return r.ConfigFile == cfg && len(r.Config.Personas) == 1 },
 		"base-url":        func(r Run) bool { return r.Config.BaseURL == values["base-url"] },
@@ -136,6 +138,9 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"share-entities":  func(r Run) bool { return r.Config.ShareEntities },
 		"exchanges":       func(r Run) bool { return r.Config.Exchanges == "failures" },
 		"mutant":          func(r Run) bool { return r.Config.Mutant == "m" },
+		"operation":       func(r Run) bool { return slices.Equal(r.Config.Select.OperationIDs, []string{"a.b", "c.d"}) },
+		"path":            func(r Run) bool { return slices.Equal(r.Config.Select.Paths, []string{"/x/{x-id}/go"}) },
+		"tag":             func(r Run) bool { return slices.Equal(r.Config.Select.Tags, []string{"t.one"}) },
 	}
 	for _, o := range RunOptions {
 		if o.Env == "" {
