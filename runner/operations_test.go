@@ -175,9 +175,10 @@ func TestGraphV1(t *testing.T) {
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
-	if err := xml.Unmarshal(raw, &junit); err != nil || len(junit.Suites) != 2 || junit.Suites[1].Name != "not built" ||
-		len(junit.Suites[1].Cases) != 1 || junit.Suites[1].Cases[0].Skipped == nil ||
-		junit.Suites[1].Cases[0].Skipped.Message != "not built: "+spec.ReasonRequiredBody {
+	// Suites: graphconform (what gates), graphconform advisory, not built.
+	if err := xml.Unmarshal(raw, &junit); err != nil || len(junit.Suites) != 3 || junit.Suites[2].Name != "not built" ||
+		len(junit.Suites[2].Cases) != 1 || junit.Suites[2].Cases[0].Skipped == nil ||
+		junit.Suites[2].Cases[0].Skipped.Message != "not built: "+spec.ReasonRequiredBody {
 		t.Errorf("junit.xml: %v %+v", err, junit.Suites)
 	}
 	if html, _ := os.ReadFile(filepath.Join(reports, "report.html")); !strings.Contains(string(html), `<td class="mono">instantiateApplicationTemplates</td>`) {
