@@ -291,17 +291,7 @@ func keepAlive(t *testing.T, parts ...any) (srv *faults.Server, closed *atomic.I
 	closed = &atomic.Int64{}
 	srv = faults.Raw(t, func(c net.Conn) {
 		defer closed.Add(1)
-		for len(faults.ReadHead(c)) > 0 {
-			for _, p := range parts {
-				switch p := p.(type) {
-				case string:
-					if _, err := io.WriteString(c, p); err != nil {
-						return
-					}
-				case time.Duration:
-					time.Sleep(p)
-				}
-			}
+		for len(faults.ReadHead(c)) > 0 && writeParts(c, parts) {
 		}
 	})
 	return srv, closed
