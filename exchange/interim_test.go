@@ -15,17 +15,23 @@ import (
 func answer(t *testing.T, parts ...any) *faults.Server {
 	return faults.Raw(t, func(c net.Conn) {
 		faults.ReadHead(c)
-		for _, p := range parts {
-			switch p := p.(type) {
-			case string:
-				if _, err := io.WriteString(c, p); err != nil {
-					return
-				}
-			case time.Duration:
-				time.Sleep(p)
-			}
-		}
+		writeParts(c, parts)
 	})
+}
+
+// writeParts writes the parts (strings to write, pauses) to c; false when c fails.
+func writeParts(c net.Conn, parts []any) bool {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			if _, err := io.WriteString(c, p); err != nil {
+				return false
+			}
+		case time.Duration:
+			time.Sleep(p)
+		}
+	}
+	return true
 }
 
 const early = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"

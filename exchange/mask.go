@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -39,10 +40,12 @@ type maskConn struct {
 	ready    int // window[released:ready] may be handed out; window[ready:] is held back
 	err      error
 	scratch  []byte
-	// head collects the start of an answer (sniffing: a request was written).
-	head     []byte
+	// sniffed follows the start of an answer (sniffing: a request was written).
+	sniffed  sniffer
 	sniffing atomic.Bool
 	retired  atomic.Bool
+	// bodyless: the last answer was a bodyless one that kept its connection (see sniff).
+	bodyless bool
 }
 
 // flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
@@ -76,51 +79,123 @@ func (m *maskConn) Write(p []byte) (int, error) {
 	return m.Conn.Write(p)
 }
 
-// sniff retires the connection after a 204 or 304 (bodyless by definition) that announces a body
-// (Content-Length other than 0, Transfer-Encoding) or has bytes after its header block: the classic
-// "204 with a body". The transport would read a late part of that body as the next exchange's
-// answer. Retiring before the transport sees the answer leaves no window in which another request
-// could take the connection. A bodyless answer that announces nothing keeps its connection: bytes a
-// target sends later, unannounced, arrive on an idle connection, which the transport then closes.
-func (m *maskConn) sniff(b []byte) {
-	m.head = append(m.head, b[:min(len(b), headLimit-len(m.head))]...)
-	const statusLen = len("HTTP/1.1 204")
-	if len(m.head) < statusLen {
-		return
-	}
-	if !bodyless(m.head[:statusLen]) {
+// sniff follows the answer to the request just written up to its final header block, and retires
+// the connection after a 204 or 304 (bodyless by definition) that could be followed by bytes: one
+// that announces a body (Content-Length other than 0, Transfer-Encoding), has bytes after its
+// header block or a malformed one, or whose header block is longer than headLimit (what it keeps
+// to judge; retiring costs one new connection, and the bound holds however long the block). A
+// retired connection ends right after that header block: net/http reads the whole answer, and the
+// bytes after it (the classic "204 with a body") reach neither the next exchange, which would read
+// a late part of them as its answer, nor net/http's idle-connection log. Retiring before the
+// transport sees the answer leaves no window in which another request could take the connection.
+// Interim (1xx) answers before the final one are skipped, as net/http skips them. A bodyless answer
+// that announces nothing keeps its connection; bytes that come after it in a later read, before the
+// next request is written, end the connection in place of reaching the log (fill). Bytes a target
+// sends after any other answer arrive on an idle connection, which the transport logs (masked)
+// and closes.
+//
+// It returns how many bytes of b the stream keeps: all of them, or those up to the end of a
+// retired connection's last header block.
+func (m *maskConn) sniff(b []byte) int {
+	s := &m.sniffed
+	for i := 0; i < len(b); {
+		n, ended := s.scan(b[i:])
+		s.head = append(s.head, b[i:i+min(n, headLimit-len(s.head))]...)
+		s.size += n
+		i += n
+		if s.status == 0 {
+			if !ended && len(s.head) < headLimit && bytes.IndexByte(s.head, '\n') < 0 {
+				return len(b) // the status line is still coming
+			}
+			line, _, _ := bytes.Cut(s.head, []byte("\n"))
+			code, err := statusCode(bytes.TrimSuffix(line, []byte("\r")))
+			if err != nil || !interimStatus(code) && code != http.StatusNoContent && code != http.StatusNotModified {
+				m.stopSniffing() // an answer net/http reads to its end, or refuses
+				return len(b)
+			}
+			s.status = code
+		}
+		switch {
+		case !ended && s.size > MaxHeaderBytes:
+			m.stopSniffing() // net/http refuses the answer and closes the connection
+			return len(b)
+		case !ended:
+			return len(b) // the header block is still coming
+		case interimStatus(s.status):
+			if s.interim++; s.interim > max1xx {
+				m.stopSniffing() // net/http refuses the answer
+				return len(b)
+			}
+			s.head, s.size, s.status = s.head[:0], 0, 0
+			continue
+		}
+		retire := i < len(b) || s.size > headLimit || !cleanHead(s.head)
 		m.stopSniffing()
-		return
+		if retire {
+			m.retired.Store(true)
+			return i
+		}
+		m.bodyless = true
+		return len(b)
 	}
-	if !bytes.Contains(m.head, []byte("\r\n\r\n")) && len(m.head) < headLimit {
-		return // the header block is still coming
-	}
-	if w, err := parseWire(m.head); err != nil || len(w.ContentProblems()) > 0 {
-		m.retired.Store(true) // an over-long or malformed head is not worth the risk either
-	}
-	m.stopSniffing()
+	return len(b)
 }
 
-// headLimit bounds what sniff keeps of an answer's head; a longer one retires its connection.
+// cleanHead: a bodyless answer's whole header block announces no content and is well-formed, its
+// lines ended as parseWire reads them (a bare line feed would end a line for net/http only).
+func cleanHead(head []byte) bool {
+	w, err := parseWire(head)
+	return err == nil && len(w.ContentProblems()) == 0 && bytes.Count(head, []byte("\n")) == bytes.Count(head, []byte("\r\n"))
+}
+
+// sniffer is what sniff knows of the answer being read; only Read touches it.
+type sniffer struct {
+	head    []byte // the current header block's first bytes, at most headLimit of them
+	size    int    // the current header block's length so far
+	eol     int    // where the block's bytes so far end: 0 in a line, 1 after "\n", 2 after "\n\r"
+	status  int    // the current block's status code, once known
+	interim int    // interim answers so far
+}
+
+// scan reads b as the continuation of the current header block: how many of its bytes belong to
+// the block, and whether the block ended there. It ends as net/http reads it: at an empty line, a
+// line ending in "\n" or "\r\n".
+func (s *sniffer) scan(b []byte) (int, bool) {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			switch rest := b[i:]; {
+			case len(rest) == 1 && rest[0] == '\r' && s.eol == 1:
+				s.eol = 2
+			case len(rest) > 0:
+				s.eol = 0
+			}
+			return len(b), false
+		}
+		line := b[i : i+j]
+		empty := s.eol == 1 && (len(line) == 0 || len(line) == 1 && line[0] == '\r') || s.eol == 2 && len(line) == 0
+		i += j + 1
+		if empty {
+			s.eol = 0
+			return i, true
+		}
+		s.eol = 1
+	}
+}
+
+// headLimit bounds what sniff keeps of a header block; a bodyless answer's longer one retires its
+// connection.
 const headLimit = 16 << 10
 
 func (m *maskConn) stopSniffing() {
-	m.head = m.head[:0]
+	m.sniffed = sniffer{head: m.sniffed.head[:0]}
 	m.sniffing.Store(false)
-}
-
-func bodyless(status []byte) bool {
-	return bytes.HasPrefix(status, []byte("HTTP/1.")) && status[8] == ' ' &&
-		(bytes.HasSuffix(status, []byte(" 204")) || bytes.HasSuffix(status, []byte(" 304")))
 }
 
 func (m *maskConn) Read(p []byte) (int, error) {
 	for m.ready == m.released {
 		if m.err != nil {
 			return 0, m.err
-		}
-		if m.retired.Load() {
-			return 0, io.EOF
 		}
 		m.fill()
 	}
@@ -149,8 +224,17 @@ func (m *maskConn) fill() {
 			waited, err = true, nil
 		}
 	}
-	if n > 0 && m.sniffing.Load() {
-		m.sniff(m.scratch[:n])
+	switch {
+	case n > 0 && m.sniffing.Load():
+		m.bodyless = false
+		if n = m.sniff(m.scratch[:n]); m.retired.Load() {
+			err = io.EOF // the connection ends with the bodyless answer's header block
+		}
+	case n > 0 && m.bodyless:
+		// Bytes after a bodyless answer, before the next request: stray, whatever the reads
+		// that brought them. Not for net/http's idle-connection log: the connection ends.
+		n, err = 0, io.EOF
+		m.retired.Store(true)
 	}
 	m.window = append(m.window, m.scratch[:n]...)
 	old := len(m.hide)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -246,7 +247,10 @@ func TestBodylessAnswerRetiresTheConnection(t *testing.T) {
 	}{
 		{"HTTP/1.1 204 No Content\r\nContent-Length: 48\r\n\r\n", true, 4},
 		{"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", true, 4},
+		{early + "HTTP/1.1 204 No Content\r\nContent-Length: 48\r\n\r\n", true, 4},
+		{"HTTP/1.1 204 No Content\r\n" + cookies(320) + "Content-Length: 48\r\n\r\n", true, 4},
 		{"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", false, 1},
+		{early + "HTTP/1.1 204 No Content\r\n\r\n", false, 1},
 		{"HTTP/1.1 204 No Content\r\n\r\n", false, 1},
 	} {
 		srv := faults.Raw(t, func(c net.Conn) {
@@ -266,12 +270,101 @@ func TestBodylessAnswerRetiresTheConnection(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			resp, err := c.Do(t.Context(), post(srv.URL))
 			if err != nil || resp.Status != 204 {
-				t.Fatalf("%q, exchange %d: %v %+v", tc.head, i, err, resp)
+				t.Fatalf("%.80q, exchange %d: %v %+v", tc.head, i, err, resp)
 			}
 		}
 		if n := srv.Accepted(); n != tc.conns {
-			t.Errorf("%q: 4 exchanges used %d connections, want %d", tc.head, n, tc.conns)
+			t.Errorf("%.80q: 4 exchanges used %d connections, want %d", tc.head, n, tc.conns)
 		}
+	}
+}
+
+// cookies is a header block's worth of Set-Cookie lines, n of them, 64 bytes each.
+func cookies(n int) string {
+	line := "Set-Cookie: graphconform=" + strings.Repeat("c", 64-len("Set-Cookie: graphconform=\r\n")) + "\r\n"
+	return strings.Repeat(line, n)
+}
+
+// keepAlive answers every request on a connection with the parts (strings to write, pauses), as a
+// keep-alive server would; closed counts the connections it is done with (the client closed them).
+func keepAlive(t *testing.T, parts ...any) (srv *faults.Server, closed *atomic.Int64) {
+	closed = &atomic.Int64{}
+	srv = faults.Raw(t, func(c net.Conn) {
+		defer closed.Add(1)
+		for len(faults.ReadHead(c)) > 0 && writeParts(c, parts) {
+		}
+	})
+	return srv, closed
+}
+
+// TestBodylessAnswerLeavesNothingToLog: a 204 whose header block is longer than the sniff keeps
+// (20 KiB, 900 KiB: under Go's 1 MiB limit), or comes after interim answers, or has body bytes
+// after it, is read whole by Go's client, every time, and then its connection is retired: the
+// bytes after the header block reach neither the next exchange nor net/http's idle-connection
+// log. Not parallel: it swaps log's output.
+func TestBodylessAnswerLeavesNothingToLog(t *testing.T) {
+	const body = `{"stray":true}`
+	for _, c := range []struct {
+		name, raw string
+		cookies   int
+		late      string // sent 30 ms after raw
+	}{
+		{"20 KiB of headers", "HTTP/1.1 204 No Content\r\n" + cookies(320) + "\r\n", 320, ""},
+		{"20 KiB of headers and a body", "HTTP/1.1 204 No Content\r\n" + cookies(320) + "\r\n" + body, 320, ""},
+		{"900 KiB of headers", "HTTP/1.1 204 No Content\r\n" + cookies(14400) + "\r\n", 14400, ""},
+		{"900 KiB of headers and a body", "HTTP/1.1 204 No Content\r\n" + cookies(14400) + "\r\n" + body, 14400, ""},
+		{"one 900 KiB header and a body", "HTTP/1.1 204 No Content\r\nX-Big: " + strings.Repeat("b", 900<<10) + "\r\n\r\n" + body, 0, ""},
+		{"a body", "HTTP/1.1 204 No Content\r\n\r\n" + body, 0, ""},
+		{"103, then a 204 with a body", early + "HTTP/1.1 204 No Content\r\n\r\n" + body, 0, ""},
+		{"100 and 103, then a 204 announcing a body", "HTTP/1.1 100 Continue\r\n\r\n" + early +
+			"HTTP/1.1 204 No Content\r\nContent-Length: 14\r\n\r\n" + body, 0, ""},
+		{"103 with 20 KiB of headers, then a 204 with a body", "HTTP/1.1 103 Early Hints\r\n" + cookies(320) + "\r\n" +
+			"HTTP/1.1 204 No Content\r\n\r\n" + body, 0, ""},
+		{"304 with a body", "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n" + body, 0, ""},
+		{"a clean 204, then a late body", "HTTP/1.1 204 No Content\r\n\r\n", 0, body},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			logged := &syncBuffer{}
+			prev := log.Writer()
+			log.SetOutput(logged)
+			defer log.SetOutput(prev)
+			parts := []any{c.raw}
+			if c.late != "" {
+				parts = append(parts, 30*time.Millisecond, c.late)
+			}
+			srv, closed := keepAlive(t, parts...)
+			cl := client(5*time.Second, nil)
+			const exchanges = 3
+			for i := 0; i < exchanges; i++ {
+				resp, err := cl.Do(t.Context(), post(srv.URL))
+				if err != nil {
+					t.Fatalf("exchange %d: %v", i, err)
+				}
+				if want := 204 + 100*strings.Count(c.raw, " 304 "); resp.Status != want {
+					t.Fatalf("exchange %d: status %d, want %d", i, resp.Status, want)
+				}
+				if n := len(resp.Header["Set-Cookie"]); n != c.cookies {
+					t.Errorf("exchange %d: %d Set-Cookie headers, want %d", i, n, c.cookies)
+				}
+				// A late body that crosses the next request is read as its answer, whoever reads
+				// it: the test sends the next one once the connection is gone.
+				for deadline := time.Now().Add(slack); c.late != "" && closed.Load() <= int64(i) && time.Now().Before(deadline); {
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			cl.HTTP.CloseIdleConnections()
+			// The transport logs before it closes a connection: once the server saw every one
+			// closed, whatever it would log is logged.
+			for deadline := time.Now().Add(slack); closed.Load() < srv.Accepted() && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n := srv.Accepted(); n != exchanges {
+				t.Errorf("%d exchanges used %d connections, want %d: each answer retires its connection", exchanges, n, exchanges)
+			}
+			if out := logged.String(); out != "" {
+				t.Errorf("net/http logged: %.300q", out)
+			}
+		})
 	}
 }
 
@@ -311,6 +404,108 @@ func TestStrayTokenOnAnIdleConnection(t *testing.T) {
 	t.Logf("logged: %s", strings.TrimSpace(out))
 }
 
+// TestSniffAtAnySplit: whatever the reads an answer comes in, a connection is retired after a 204
+// or 304 that could be followed by bytes, and ends right after its header block; every other
+// answer passes whole and keeps its connection.
+func TestSniffAtAnySplit(t *testing.T) {
+	t.Parallel()
+	const stray = `{"stray":true}`
+	for _, c := range []struct {
+		name, head, after string // the answer is head + after; a retired connection hands out head
+		retired           bool
+	}{
+		{"clean 204", "HTTP/1.1 204 No Content\r\nRequest-Id: r\r\n\r\n", "", false},
+		{"clean 304", "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n", "", false},
+		{"204 with a body", "HTTP/1.1 204 No Content\r\n\r\n", stray, true},
+		{"204 announcing a body", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", "", true},
+		{"204 chunked", "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\nhello\r\n0\r\n\r\n", true},
+		{"103, then a 204 with a body", early + "HTTP/1.1 204 No Content\r\n\r\n", stray, true},
+		{"100 and 103, then a clean 204", "HTTP/1.1 100 Continue\r\n\r\n" + early + "HTTP/1.1 204 No Content\r\n\r\n", "", false},
+		{"204 with bare line feeds and a body", "HTTP/1.1 204 No Content\nX: y\n\n", stray, true},
+		{"204 hiding Content-Length behind a bare line feed", "HTTP/1.1 204 No Content\r\nX: y\nContent-Length: 5\r\n\r\n", "", true},
+		{"103 with bare line feeds, then a 204 with a body", "HTTP/1.1 103 Early Hints\n\r\nHTTP/1.1 204 No Content\r\n\r\n", stray, true},
+		{"204 with 20 KiB of headers", "HTTP/1.1 204 No Content\r\n" + cookies(320) + "\r\n", "", true},
+		{"204 with a 20 KiB status line", "HTTP/1.1 204 " + strings.Repeat("n", 20<<10) + "\r\n\r\n", stray, true},
+		{"200 with a body", "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n" + stray, "", false},
+		{"200 with 20 KiB of headers", "HTTP/1.1 200 OK\r\n" + cookies(320) + "Content-Length: 14\r\n\r\n" + stray, "", false},
+		{"101 is final", "HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n" + stray, "", false},
+		{"not HTTP", "SSH-2.0-OpenSSH_9.6\r\n\r\n" + stray, "", false},
+	} {
+		raw := c.head + c.after
+		cuts := []int{1, 2, 13, len(c.head) - 4, len(c.head) - 3, len(c.head) - 2, len(c.head) - 1, len(c.head), len(c.head) + 1, len(raw) - 1}
+		if len(raw) < 300 {
+			cuts = cuts[:0]
+			for i := 1; i < len(raw); i++ {
+				cuts = append(cuts, i)
+			}
+		}
+		for _, i := range cuts {
+			for _, j := range []int{i + 1, i + 7, len(raw)} {
+				if i <= 0 || i >= len(raw) || j <= i || j > len(raw) {
+					continue
+				}
+				m := newMaskConn(&scriptConn{reads: [][]byte{[]byte(raw[:i]), []byte(raw[i:j]), []byte(raw[j:])}}, redact.New(secret).SecretBytes)
+				if _, err := m.Write([]byte("POST / HTTP/1.1\r\n\r\n")); err != nil {
+					t.Fatal(err)
+				}
+				out, err := io.ReadAll(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := raw
+				if c.retired {
+					want = c.head
+				}
+				_, err = m.Write([]byte("POST / HTTP/1.1\r\n\r\n"))
+				if string(out) != want || (err != nil) != c.retired {
+					t.Fatalf("%s, reads cut at %d and %d: handed out %.60q (%d of %d bytes), next write: %v", c.name, i, j, out, len(out), len(raw), err)
+				}
+			}
+		}
+	}
+}
+
+// sniffed is what a maskConn hands out of data, after a request, in the given reads, and whether
+// it then refuses the next request.
+func sniffed(t *testing.T, reads [][]byte) ([]byte, bool) {
+	m := newMaskConn(&scriptConn{reads: reads}, redact.New(secret).SecretBytes)
+	if _, err := m.Write([]byte("POST / HTTP/1.1\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Write([]byte("POST / HTTP/1.1\r\n\r\n"))
+	return out, err != nil
+}
+
+// FuzzSniff: whatever the answer, how the reads cut it does not change what the sniff decides: the
+// bytes handed out (a prefix of the answer, all of it unless the connection is retired) and the
+// retirement are those of the answer in one read.
+func FuzzSniff(f *testing.F) {
+	f.Add([]byte(early+"HTTP/1.1 204 No Content\r\n\r\n{}"), []byte{3, 60, 2})
+	f.Add([]byte("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"), []byte{26, 1, 1})
+	f.Add([]byte("HTTP/1.1 304 Not Modified\n\r\nx"), []byte{25, 1, 1})
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"), []byte{12})
+	f.Fuzz(func(t *testing.T, data, cuts []byte) {
+		whole, retired := sniffed(t, [][]byte{data})
+		if !bytes.HasPrefix(data, whole) || !retired && len(whole) != len(data) {
+			t.Fatalf("one read: handed out %q of %q, retired %v", whole, data, retired)
+		}
+		var reads [][]byte
+		rest := data
+		for _, c := range cuts {
+			n := min(int(c), len(rest))
+			reads, rest = append(reads, rest[:n]), rest[n:]
+		}
+		out, r := sniffed(t, append(reads, rest))
+		if !bytes.Equal(out, whole) || r != retired {
+			t.Fatalf("reads %q: handed out %q, retired %v; in one read %q, retired %v", reads, out, r, whole, retired)
+		}
+	})
+}
+
 // scriptConn is a connection that returns scripted reads; a read with a deadline set and nothing
 // scripted times out at once, as a silent peer would.
 type scriptConn struct {
@@ -337,6 +532,8 @@ func (s *scriptConn) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+func (s *scriptConn) Write(p []byte) (int, error) { return len(p), nil }
 
 func (s *scriptConn) SetReadDeadline(t time.Time) error { s.deadline = !t.IsZero(); return nil }
 
@@ -412,5 +609,36 @@ func BenchmarkMaskConn(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// BenchmarkSniff reads an answer after a request, in 4 KiB reads, through a maskConn that knows
+// secret: the sniff's cost on a 2 KB 403 (decided at the status line), a clean 204 with a short
+// header block, and a 204 with 900 KiB of headers (read to the end of its header block).
+func BenchmarkSniff(b *testing.B) {
+	red := redact.New(secret)
+	for _, c := range []struct{ name, raw string }{
+		{"403", "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n" + strings.Repeat("x", 2000)},
+		{"204", "HTTP/1.1 204 No Content\r\nRequest-Id: 6f1c2d3e-0000-4000-8000-000000000000\r\nClient-Request-Id: 1\r\n\r\n"},
+		{"204 with 900 KiB of headers", "HTTP/1.1 204 No Content\r\n" + cookies(14400) + "\r\n"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.raw)))
+			buf := make([]byte, 4096)
+			for b.Loop() {
+				var reads [][]byte
+				for rest := []byte(c.raw); len(rest) > 0; {
+					n := min(4096, len(rest))
+					reads, rest = append(reads, rest[:n]), rest[n:]
+				}
+				m := newMaskConn(&scriptConn{reads: reads}, red.SecretBytes)
+				m.Write(nil)
+				for {
+					if _, err := m.Read(buf); err != nil {
+						break
+					}
+				}
+			}
+		})
 	}
 }

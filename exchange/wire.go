@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/printable"
+	"github.com/graphconform/graphconform/redact"
 	"github.com/graphconform/graphconform/verdict"
 )
 
@@ -102,8 +103,13 @@ func (c *Client) wireOnce(ctx context.Context, r Request) (*Wire, error) {
 	}
 	var bad notHTTP
 	if errors.As(err, &bad) {
+		msg := bad.Error()
+		var line badLine
+		if errors.As(bad.error, &line) {
+			msg = line.Redacted(c.Redactor) // redact, then cut
+		}
 		return nil, fmt.Errorf("%s %s: the answer is not an HTTP/1.1 response: %s", r.Method, c.Redactor.String(r.URL),
-			printable.Line(c.Redactor.String(bad.Error())))
+			printable.Line(c.Redactor.String(msg)))
 	}
 	if err != nil {
 		return nil, c.describe(r, err)
@@ -188,7 +194,7 @@ func readWire(ctx context.Context, conn net.Conn, window time.Duration) (*Wire, 
 				break
 			}
 			e := scan + i + 4
-			if code, err := statusCode(buf[start:e]); err == nil && code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+			if code, err := statusCode(buf[start:e]); err == nil && interimStatus(code) {
 				if interim++; interim > max1xx {
 					return nil, notHTTP{fmt.Errorf("more than %d interim (1xx) answers before a final one", max1xx)}
 				}
@@ -237,6 +243,12 @@ func readWire(ctx context.Context, conn net.Conn, window time.Duration) (*Wire, 
 	}
 }
 
+// interimStatus: an answer with this status is interim, and the final one follows (RFC 9110 §15.2);
+// 101 Switching Protocols is final: HTTP/1.1 ends on the connection.
+func interimStatus(code int) bool {
+	return code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols
+}
+
 // statusCode is the status code of a header block's status line.
 func statusCode(head []byte) (int, error) {
 	line, _, _ := bytes.Cut(head, []byte("\r\n"))
@@ -247,13 +259,26 @@ func statusCode(head []byte) (int, error) {
 func parseStatus(line string) (int, error) {
 	proto, code, ok := strings.Cut(line, " ")
 	if !ok || !strings.HasPrefix(proto, "HTTP/1.") {
-		return 0, fmt.Errorf("bad status line %q", Excerpt(line, 80))
+		return 0, badLine{"bad status line", line}
 	}
 	code, _, _ = strings.Cut(code, " ")
 	if n, _ := strconv.Atoi(code); n >= 100 && n <= 999 {
 		return n, nil
 	}
-	return 0, fmt.Errorf("bad status code in %q", Excerpt(line, 80))
+	return 0, badLine{"bad status code in", line}
+}
+
+// badLine is a line of an answer that does not parse. It keeps the line whole (a header block is
+// at most MaxHeaderBytes) so that what prints it redacts the line first and cuts it after (issue
+// 11, item 14): cut first, a secret straddling the cut loses the part a redactor knows it by.
+type badLine struct{ what, line string }
+
+// Error is the message with credential-shaped text masked; Redacted masks known secrets too.
+func (e badLine) Error() string { return e.Redacted(nil) }
+
+// Redacted is the message with the line redacted by red (nil: credential shapes only), then cut.
+func (e badLine) Redacted(red *redact.Redactor) string {
+	return fmt.Sprintf("%s %q", e.what, Excerpt(red.String(e.line), 80))
 }
 
 // declared is the content length an answer that may have content declares, or -1: a bodyless
@@ -282,7 +307,7 @@ func parseWire(raw []byte) (*Wire, error) {
 		if err != nil {
 			return nil, err
 		}
-		if h.Status >= 100 && h.Status <= 199 && h.Status != http.StatusSwitchingProtocols {
+		if interimStatus(h.Status) {
 			if len(interim) == max1xx {
 				return nil, fmt.Errorf("more than %d interim (1xx) answers before a final one", max1xx)
 			}
@@ -306,7 +331,7 @@ func parseHead(head []byte) (Head, http.Header, error) {
 	for _, l := range lines[1:] {
 		k, v, ok := strings.Cut(l, ":")
 		if !ok {
-			return Head{}, nil, fmt.Errorf("bad header line %q", Excerpt(l, 80))
+			return Head{}, nil, badLine{"bad header line", l}
 		}
 		h.HeaderLines = append(h.HeaderLines, l)
 		hdr.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))

@@ -3,6 +3,7 @@ package exchange
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseWire(t *testing.T) {
@@ -47,6 +48,33 @@ func TestParseWire(t *testing.T) {
 			t.Errorf("parseWire(%.40q): %v", c.raw, err)
 		case w.Status != c.status || string(w.Trailing) != c.trailing:
 			t.Errorf("parseWire(%.40q) = %d %q", c.raw, w.Status, w.Trailing)
+		}
+	}
+}
+
+// TestBadLineIsRedactedThenCut (issue 11, item 14): a status or header line that does not parse is
+// quoted in the error cut to 80 bytes, and redacted before the cut. A credential straddling the cut
+// leaves no 8-byte piece of itself: neither a known secret nor a JWT the redactor never heard of,
+// which it knows only by its whole shape (cut first, that shape is gone). The unknown one shares no
+// 8-byte run with the known one: the redactor would mask that run first and break the shape too.
+func TestBadLineIsRedactedThenCut(t *testing.T) {
+	t.Parallel()
+	const unknown = "eyJ0eXAiOiJKV1QifQ.eyJ1bmtub3duIjoidW5yZWdpc3RlcmVkIn0.dW5rbm93bi1zaWduYXR1cmUtYWx0b2dldGhlcg"
+	for _, cred := range []string{secret, unknown} {
+		for start := 80 - len(cred)/2; start < 80; start += 3 {
+			for _, head := range []string{
+				"HTTP/1.1 2x4 " + strings.Repeat("s", start-len("HTTP/1.1 2x4 ")) + cred + "\r\n\r\n",
+				"HTTP/1.1 204 No Content\r\nX-Echo " + strings.Repeat("h", start-len("X-Echo ")) + cred + "\r\n\r\n",
+			} {
+				srv := answer(t, head)
+				_, err := client(2*time.Second, nil).DoWire(t.Context(), post(srv.URL))
+				if err == nil || !strings.Contains(err.Error(), "not an HTTP/1.1 response: bad ") {
+					t.Fatalf("%.40q: %v", head, err)
+				}
+				if p, ok := pieceOf(err.Error(), cred); ok {
+					t.Errorf("a credential from byte %d of a bad line: %q survives in %q", start, p, err)
+				}
+			}
 		}
 	}
 }
