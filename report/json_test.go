@@ -13,8 +13,8 @@ import (
 
 func TestJSONRoundTrip(t *testing.T) {
 	for name, r := range map[string]Run{
-		"fixture":     fixture(),
-		"empty":       {},
+		"fixture": fixture(),
+		"empty":   {},
 		"label, zone": func() Run {
 			r := fixture()
 			r.LabelFilter, r.Strict = "must", true
