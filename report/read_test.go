@@ -138,6 +138,7 @@ func TestReadJSONRefusesWhatItDoesNotKnow(t *testing.T) {
 		{"unknown status", s("/summary/requirements/0/status", "skipped"), "/summary/requirements/0/status", `"skipped" is not one of`},
 		{"unknown gate", s("/summary/gate", "OK"), "/summary/gate", `"OK" is not one of "PASS", "FAIL", "INCOMPLETE"`},
 		{"unknown count", s("/summary/counts/skipped", 0), "/summary/counts/skipped", "unknown field"},
+		{"unknown case outcome", s("/summary/requirements/3/cases/FAIL", 1), "/summary/requirements/3/cases/FAIL", "unknown field"},
 		{"status fail, not blocking", s("/summary/requirements/0/status", "fail"), "/summary/requirements/0/blocking", "false, must be true (a fail status is a blocking failure"},
 		{"passed on a FAIL gate", both(s("/summary/gate", "FAIL"), s("/summary/gateText", "FAIL")), "/summary/passed", "passed is true only when the gate is PASS"},
 		{"count disagrees", s("/summary/counts/pass", 99), "/summary/counts/pass", "the file says 99, its verdicts give 3"},
@@ -237,6 +238,25 @@ func TestSchemaMatchesTheModel(t *testing.T) {
 	}
 	for _, l := range levels {
 		lv = append(lv, string(l))
+	}
+	var cases struct {
+		Defs struct {
+			R struct {
+				Properties struct {
+					Cases struct {
+						Properties map[string]any `json:"properties"`
+					} `json:"cases"`
+				} `json:"properties"`
+			} `json:"requirementResult"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(SchemaJSON(), &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []verdict.Outcome{verdict.Pass, verdict.Fail, verdict.Skip, verdict.NotApplicable} {
+		if cases.Defs.R.Properties.Cases.Properties[string(o)] == nil {
+			t.Errorf("$defs/requirementResult/properties/cases has no %q", o)
+		}
 	}
 	for def, want := range map[string][]string{
 		"outcome": {string(verdict.Pass), string(verdict.Fail), string(verdict.Skip), string(verdict.NotApplicable)},
