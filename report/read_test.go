@@ -117,7 +117,7 @@ func TestReadJSONRefusesWhatItDoesNotKnow(t *testing.T) {
 		{"error", both(s("/verdicts/0/outcome", "error"), s("/verdicts/0/blocking", true)), "/verdicts/0/outcome", `"error" is not one of`},
 		{"blocking pass", s("/verdicts/0/blocking", true), "/verdicts/0/blocking", "true, must be false (only a failed verdict can block)"},
 		{"non-blocking MUST failure", s("/verdicts/0/outcome", "fail"), "/verdicts/0/blocking", "false on a failed MUST with strict false, must be true"},
-		{"blocking SHOULD failure, not strict", both(s("/verdicts/6/outcome", "fail"), s("/verdicts/6/blocking", true)), "/verdicts/6/blocking", "true on a failed SHOULD with strict false, must be false"},
+		{"non-blocking SHOULD failure, strict", both(s("/strict", true), s("/verdicts/6/outcome", "fail")), "/verdicts/6/blocking", "false on a failed SHOULD with strict true, must be true"},
 		{"level not the catalogue's", both(s("/verdicts/0/outcome", "fail"), s("/verdicts/0/requirement/level", "MAY")), "/verdicts/0/requirement/level", `"MAY", but DISC-001 is a MUST requirement`},
 		{"level lower case", s("/verdicts/0/requirement/level", "must"), "/verdicts/0/requirement/level", `"must" is not one of "MUST", "SHOULD", "MAY"`},
 		{"unknown requirement", s("/verdicts/0/requirement/id", "XYZ-001"), "/verdicts/0/requirement/id", `"XYZ-001" is not in this build's requirement catalogue`},
@@ -271,5 +271,20 @@ func TestSchemaMatchesTheModel(t *testing.T) {
 	// catalogue ID and area fits the schema.
 	if _, err := ReadJSON(bytes.NewReader(encode(t, reportDoc(t, Run{})))); err != nil {
 		t.Error(err)
+	}
+}
+
+// A failure may block beyond its level: the suite writes a spec that ended without a verdict as a
+// blocking failure whatever its level, and that report reads (and fails its gate).
+func TestReadJSONAcceptsABlockingFailureBeyondItsLevel(t *testing.T) {
+	r := passing()
+	crashed := v(idAdvisory, "empty JSON object", "admin", verdict.Fail, true, "the spec ended panicked without a verdict", 0)
+	r.Verdicts = append(r.Verdicts, crashed)
+	got, err := ReadJSON(bytes.NewReader(encode(t, reportDoc(t, r))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gate, _ := Gate(got); gate != GateFail {
+		t.Errorf("gate %s, want FAIL", gate)
 	}
 }
