@@ -20,6 +20,7 @@ import (
 	"github.com/graphconform/graphconform/fixtures/token"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/reliability/faults"
+	"github.com/graphconform/graphconform/report"
 )
 
 // The leak scan is the oracle for "no secret in any output": it is written apart from package
@@ -293,6 +294,9 @@ func (l *leakScan) runAndScan(t *testing.T, dir, cfg, why string, tokenFetches *
 		t.Fatalf("exit %d (want 1: %s), %d token fetches\n%s\n%s", r.code, why, tokenFetches.Load(), tail(r.stdout, 3000), r.stderr)
 	}
 	read := l.scan(t, "stdout", r.stdout) + l.scan(t, "stderr", r.stderr)
+	if err := report.ValidateFile(filepath.Join(reports, "report.json")); err != nil {
+		t.Errorf("report.json does not match its schema: %v", err)
+	}
 	files, n := l.scanDir(t, reports)
 	if files < 4 {
 		t.Errorf("only %d report files", files)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/graphconform/graphconform/report"
 )
 
 // jsonReport is the part of report.json these tests read.
@@ -38,6 +40,9 @@ func readReport(t *testing.T, dir string) jsonReport {
 	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := report.ValidateFile(filepath.Join(dir, "report.json")); err != nil {
+		t.Errorf("report.json does not match its schema: %v", err)
 	}
 	var r jsonReport
 	if err := json.Unmarshal(b, &r); err != nil {

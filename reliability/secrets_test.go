@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/graphconform/graphconform/reliability/faults"
+	"github.com/graphconform/graphconform/report"
 )
 
 // jwtShaped is any signed compact JWT: header, claims and a signature of some length.
@@ -92,6 +93,9 @@ func goTestScan(t *testing.T, sec *leakScan, cfg string) {
 	r := runIn(t, "..", cmd...)
 	if r.code != 1 || !strings.Contains(r.stdout, "DISC-002") {
 		t.Fatalf("go test: exit %d (want 1)\n%s\n%s", r.code, tail(r.stdout, 2000), r.stderr)
+	}
+	if err := report.ValidateFile(filepath.Join(out, "report.json")); err != nil {
+		t.Errorf("the ginkgo path's report.json does not match its schema: %v", err)
 	}
 	files, n := sec.scanDir(t, out)
 	n += sec.scan(t, "go test stdout", r.stdout) + sec.scan(t, "go test stderr", r.stderr)

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -112,7 +111,7 @@ func newDocument(r Run) document {
 		runFields:       runFields(r),
 		DurationSeconds: r.Duration().Seconds(),
 		Summary:         s,
-		Verdicts:        r.Verdicts,
+		Verdicts:        append([]verdict.Verdict{}, r.Verdicts...), // [] rather than null: the schema says array
 	}
 }
 
@@ -128,21 +127,13 @@ func WriteJSON(w io.Writer, r Run) error {
 	return nil
 }
 
-// ReadJSON reads what WriteJSON wrote. The summary in the file is ignored: it is recomputed from the
-// verdicts whenever the Run is written again.
+// ReadJSON reads what WriteJSON wrote, and only that: the file must match report.schema.json and
+// its summary what its verdicts give (see readJSON); a problem is an *InvalidError naming the JSON
+// pointer. The summary itself is then dropped: it is recomputed whenever the Run is written again.
 func ReadJSON(rd io.Reader) (Run, error) {
-	var d struct {
-		ReportFormat *int `json:"reportFormat"`
-		runFields
-	}
-	if err := json.NewDecoder(rd).Decode(&d); err != nil {
+	b, err := io.ReadAll(rd)
+	if err != nil {
 		return Run{}, fmt.Errorf("report: reading JSON: %w", err)
 	}
-	switch {
-	case d.ReportFormat == nil:
-		return Run{}, errors.New("report: reading JSON: not a graphconform report.json (no reportFormat)")
-	case *d.ReportFormat != reportFormat:
-		return Run{}, fmt.Errorf("report: reading JSON: reportFormat %d, this version reads %d", *d.ReportFormat, reportFormat)
-	}
-	return Run(d.runFields), nil
+	return readJSON(b)
 }

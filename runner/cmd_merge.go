@@ -19,6 +19,22 @@ import (
 
 func init() {
 	register(command{name: "merge", summary: "merge the report.json files of a run's shards into one report", run: cmdMerge})
+	register(command{name: "schema", summary: "print the JSON Schema of report.json (the one merge validates against)", run: cmdSchema})
+}
+
+// cmdSchema prints a published schema: "report" (report.json), the only one so far.
+func cmdSchema(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("schema", "report", stderr)
+	if code, ok := parseFlagsOnly(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "report" {
+		return fail(stderr, exitUsage, "schema: name the schema: graphconform schema report (the JSON Schema of report.json)")
+	}
+	if _, err := stdout.Write(report.SchemaJSON()); err != nil {
+		return fail(stderr, exitConfig, "schema: %v", err)
+	}
+	return exitOK
 }
 
 const mergeSynopsis = "-o DIR [--allow-partial] SHARD_REPORT... (each a report.json or the directory holding it)"
@@ -113,8 +129,15 @@ func readReport(path string) (shardReport, error) {
 	if err != nil {
 		return shardReport{}, err
 	}
+	// ReadJSON validates against report.schema.json and the verdicts: a report with an outcome,
+	// status or level it does not know, or a summary its verdicts contradict, is refused, never
+	// merged into a PASS. The error names the file and the JSON pointer.
 	r, err := report.ReadJSON(bytes.NewReader(data))
-	if err != nil {
+	var invalid *report.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		return shardReport{}, fmt.Errorf("%s: %s (report.json schema: graphconform schema report)", path, invalid.Brief())
+	case err != nil:
 		return shardReport{}, fmt.Errorf("%s: %v", path, err)
 	}
 	return shardReport{Run: r, path: path}, nil

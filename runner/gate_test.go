@@ -102,6 +102,9 @@ func assertIncomplete(t *testing.T, r result, dir, why string) {
 	if err == nil {
 		err = json.Unmarshal(b, &rep)
 	}
+	if err == nil {
+		err = report.ValidateFile(filepath.Join(dir, report.JSONFile))
+	}
 	if err != nil {
 		t.Fatalf("report.json: %v", err)
 	}
@@ -230,6 +233,9 @@ func TestCertifyNeedsEveryMust(t *testing.T) {
 	}
 	var rep gateReport
 	b, _ := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err := report.ValidateFile(filepath.Join(dir, report.JSONFile)); err != nil {
+		t.Error(err)
+	}
 	if err := json.Unmarshal(b, &rep); err != nil || rep.Summary.Gate != report.GateFail || !strings.Contains(rep.Summary.GateText, named) {
 		t.Errorf("report.json: %+v %v", rep.Summary, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/graphconform/graphconform/fixtures/mock"
 	"github.com/graphconform/graphconform/fixtures/token"
 	"github.com/graphconform/graphconform/persona"
+	"github.com/graphconform/graphconform/report"
 )
 
 func distinctive(t *testing.T, prefix string) string {
@@ -134,6 +135,9 @@ func TestRedactionEverywhere(t *testing.T) {
 	}
 	if !strings.Contains(outputs["report.json"], "X-Echo-Authorization") {
 		t.Error("the echoed header is not in report.json, so this test proves less than it claims")
+	}
+	if err := report.ValidateFile(filepath.Join(dir, report.JSONFile)); err != nil {
+		t.Error(err)
 	}
 	t.Logf("checked %d bytes in %d outputs for %d secrets", checked, len(outputs), len(needles))
 }

@@ -55,6 +55,9 @@ func readGate(t *testing.T, dir string) ginkgoReport {
 	if err == nil {
 		err = json.Unmarshal(b, &rep)
 	}
+	if err == nil { // every report.json a test makes the suite write matches the published schema
+		err = report.ValidateFile(filepath.Join(dir, report.JSONFile))
+	}
 	if err != nil {
 		t.Fatalf("report.json: %v", err)
 	}
