@@ -208,3 +208,28 @@ func Load(bundle json.RawMessage) (*openapi3.SchemaRef, error) {
 	loaded.Store(key, root)
 	return root, nil
 }
+
+// Bundler bundles many schemas of one description, each referenced component once: Graph's
+// operations share their entity schemas. Not safe for concurrent use.
+type Bundler struct {
+	done map[string]json.RawMessage
+}
+
+// Bundle is Bundle(ref), remembered by reference.
+func (b *Bundler) Bundle(ref *openapi3.SchemaRef) (json.RawMessage, error) {
+	if b == nil || ref == nil || ref.Ref == "" {
+		return Bundle(ref)
+	}
+	if raw, ok := b.done[ref.Ref]; ok {
+		return raw, nil
+	}
+	raw, err := Bundle(ref)
+	if err != nil {
+		return nil, err
+	}
+	if b.done == nil {
+		b.done = map[string]json.RawMessage{}
+	}
+	b.done[ref.Ref] = raw
+	return raw, nil
+}
