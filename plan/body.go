@@ -17,12 +17,12 @@ import (
 // schemas are an operation's schemas, loaded from the contract's bundles on first use and shared
 // by its cases: Build stays cheap, and an operation no case runs costs nothing.
 type schemas struct {
-	once               sync.Once
-	body, resp         *openapi3.SchemaRef
-	bodyErr, respErr   error
-	minimal            []byte // a minimal body valid against body
-	minimalErr         error
-	creates            sync.Map // key name -> *openapi3.SchemaRef (nil: none)
+	once             sync.Once
+	body, resp       *openapi3.SchemaRef
+	bodyErr, respErr error
+	minimal          []byte // a minimal body valid against body
+	minimalErr       error
+	creates          sync.Map // key name -> *openapi3.SchemaRef (nil: none)
 }
 
 func (s *schemas) load(op *contract.Operation) {
@@ -326,4 +326,3 @@ func hasProperty(ref *openapi3.SchemaRef, name string) bool {
 	}
 	return false
 }
-

@@ -32,8 +32,8 @@ type Env struct {
 	// Bodies are request bodies by operationId (operations.<operationId>.body), sent instead of
 	// the description's example or a minimal valid body.
 	Bodies map[string][]byte
-	Client    *exchange.Client
-	Strict    bool
+	Client *exchange.Client
+	Strict bool
 	// Shared, when set, gives all cases of an operation one entity instead of one each (opt-in,
 	// see Shared). nil keeps every spec isolated.
 	Shared *Shared
