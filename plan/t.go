@@ -295,6 +295,9 @@ func (t *T) actionPath(key string) (string, error) {
 			if v := t.env.Keys[p.Name]; v != "" {
 				vals[p.Name] = v
 			}
+			if vals[p.Name] == "" {
+				return "", &skipError{fmt.Sprintf("no value for the function parameter {%s}: its schema gives none that fits in a URL, so configure one as target.keys.%s", p.Name, p.Name)}
+			}
 		}
 	}
 	return op.Expand(vals)

@@ -124,11 +124,13 @@ func functionValues(c *contract.Operation, item *openapi3.PathItem, op *openapi3
 			p.Value = x
 		case float64:
 			p.Value = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			p.Value = strconv.FormatBool(x)
 		case nil:
 			p.Value = "x"
 		default:
-			raw, _ := json.Marshal(x)
-			p.Value = string(raw)
+			// An object or array (often a stub schema) has no URL form: the config must give one.
+			p.Value = ""
 		}
 	}
 	return nil
