@@ -259,6 +259,15 @@ func TestPublishedActionsAndFunctions(t *testing.T) {
 		r := rows[s]
 		fmt.Fprintf(&b, "  %-55s %4d operations, %4d with every key creatable (and parameter given), %4d needing target.keys, %6d cases; %d keys on a presumed collection POST\n", s, r.ops, r.selfContained, r.needKeys, r.cases, r.presumed)
 	}
+	noValue := map[string]bool{}
+	for _, op := range built {
+		for _, p := range op.PathParams {
+			if p.Function && p.Value == "" {
+				noValue[op.ID] = true
+			}
+		}
+	}
+	fmt.Fprintf(&b, "  %d operations have a function parameter whose schema gives no URL value\n", len(noValue))
 	for r, n := range reasons {
 		fmt.Fprintf(&b, "  not built: %4d  %s\n", n, r)
 	}
