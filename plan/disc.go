@@ -196,7 +196,14 @@ func swapLiteralSegments(template string) func(string) string {
 			return expanded
 		}
 		for i, s := range tpl {
-			if !strings.HasPrefix(s, "{") {
+			if strings.HasPrefix(s, "{") {
+				continue
+			}
+			// A function's name, not its parameters' values ("count(kind='x')").
+			name, params, fn := strings.Cut(segs[i], "(")
+			if fn {
+				segs[i] = swapCase(name) + "(" + params
+			} else {
 				segs[i] = swapCase(segs[i])
 			}
 		}

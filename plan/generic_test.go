@@ -429,3 +429,14 @@ func TestWordingNamesTheOperation(t *testing.T) {
 		}
 	}
 }
+
+func TestSwapLiteralSegmentsKeepsFunctionParameters(t *testing.T) {
+	got := swapLiteralSegments("/things/{thing-id}/count(kind='{kind}')")("/things/k1/count(kind='x')")
+	if got != "/THINGS/k1/COUNT(kind='x')" {
+		t.Errorf("got %s", got)
+	}
+	v, ok := qualifiedVariant("/things/{thing-id}/count(kind='{kind}')")
+	if !ok || v.rewrite("/things/k1/count(kind='x')") != "/things/k1/microsoft.graph.count(kind='x')" {
+		t.Errorf("qualified: %v %q", ok, v.rewrite("/things/k1/count(kind='x')"))
+	}
+}
