@@ -14,8 +14,8 @@ const (
 
 // Sources cited by the catalogue.
 var (
-	srcDoc      = Source{Doc: OperationPage, URL: OperationPageURL}
-	srcDocPerms = Source{Doc: OperationPage + ", Permissions table (revision-dependent)", URL: OperationPageURL + "#permissions"}
+	srcDoc              = Source{Doc: OperationPage, URL: OperationPageURL}
+	srcDocPerms         = Source{Doc: OperationPage + ", Permissions table (revision-dependent)", URL: OperationPageURL + "#permissions"}
 	srcRFC9110NoContent = Source{Doc: "RFC 9110 §15.3.5 (204 No Content) and §8.6 (Content-Length)",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.5"}
 	srcODataActions = Source{Doc: "OData 4.01 Part 1 §11.5.4.1 (invoking an action)",
