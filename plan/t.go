@@ -115,9 +115,6 @@ type skipError struct{ msg string }
 
 func (e *skipError) Error() string { return e.msg }
 
-// errNoSetup: the case needs an entity, none is configured and no persona may create one.
-var errNoSetup error = &skipError{"no target.partnerId is configured and no persona the contract allows can create an entity"}
-
 func isSkip(err error) bool {
 	var s *skipError
 	return errors.As(err, &s)
