@@ -9,6 +9,7 @@ package config
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,6 +31,8 @@ type File struct {
 	Personas []Persona `yaml:"personas"`
 	// Select picks the operations to exercise (select.go).
 	Select *Select `yaml:"select"`
+	// Operations are per-operation settings by operationId.
+	Operations map[string]Operation `yaml:"operations"`
 
 	name   string
 	lines  map[string]int   // field path → line of its key, for errors found after decoding
@@ -40,6 +43,9 @@ type File struct {
 type Target struct {
 	BaseURL   string `yaml:"baseURL"`
 	PartnerID string `yaml:"partnerId"`
+	// Keys are existing entities by path-parameter name ("user-id": "..."), for keys the suite
+	// cannot (or should not) create; partnerId is a shorthand for remoteAssistancePartner-id.
+	Keys map[string]string `yaml:"keys"`
 	// AllowMutation confirms state-changing requests to a non-loopback target.
 	AllowMutation bool `yaml:"allowMutation"`
 	// Timeout is a Go duration ("10s"); a string so ${VAR} works and errors name the field.
@@ -51,6 +57,13 @@ type Target struct {
 	Retry *Retry `yaml:"retry"`
 
 	timeout time.Duration
+}
+
+// Operation is one operation's settings.
+type Operation struct {
+	// Body is the request body the documented request sends (any YAML value, sent as JSON),
+	// instead of the description's example or a minimal body valid against the request schema.
+	Body any `yaml:"body"`
 }
 
 // RunKeys are the run options a config file may set (see RunOptions); a flag or an environment
@@ -153,6 +166,27 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 	if cfg.PartnerID == "" {
 		cfg.PartnerID = t.PartnerID
 	}
+	for k, v := range t.Keys {
+		if cfg.Keys == nil {
+			cfg.Keys = map[string]string{}
+		}
+		if _, set := cfg.Keys[k]; !set {
+			cfg.Keys[k] = v
+		}
+	}
+	for id, op := range f.Operations {
+		if op.Body == nil {
+			continue
+		}
+		b, err := jsonBody(op.Body)
+		if err != nil {
+			return base, f.errorf("operations."+id+".body", "cannot be sent as JSON: %v", err)
+		}
+		if cfg.Bodies == nil {
+			cfg.Bodies = map[string][]byte{}
+		}
+		cfg.Bodies[id] = b
+	}
 	if cfg.Revision == "" {
 		cfg.Revision = f.Revision
 	}
@@ -191,3 +225,28 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 
 // dir is the directory relative paths in the file are resolved against.
 func (f *File) dir() string { return filepath.Dir(f.name) }
+
+// jsonBody turns a YAML value into JSON (YAML maps decode with string keys under yaml.v3).
+func jsonBody(v any) ([]byte, error) {
+	return json.Marshal(jsonValue(v))
+}
+
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonValue(e)
+		}
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = jsonValue(e)
+		}
+		return m
+	case []any:
+		for i, e := range x {
+			x[i] = jsonValue(e)
+		}
+	}
+	return v
+}

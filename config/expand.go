@@ -22,6 +22,12 @@ func (f *File) expand(lookup func(string) (string, bool)) error {
 			return err
 		}
 	}
+	for k, v := range t.Keys {
+		if err := f.expandOne("target.keys."+k, &v, lookup); err != nil {
+			return err
+		}
+		t.Keys[k] = v
+	}
 	for i := range f.Personas {
 		p := &f.Personas[i]
 		at := fmt.Sprintf("personas[%d]", i)

@@ -4,6 +4,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -28,6 +29,11 @@ type Operation struct {
 	Success int `json:"success"`
 	// SuccessHasContent is false when the success response declares no content (always for 204).
 	SuccessHasContent bool `json:"successHasContent"`
+	// SuccessSchema is the documented application/json schema of the success response, as a
+	// spec/schema bundle (schema.Load); nil when the success declares no JSON content.
+	SuccessSchema json.RawMessage `json:"successSchema,omitempty"`
+	// DocURL is the operation's reference page (externalDocs.url), "" when none is given.
+	DocURL string `json:"docURL,omitempty"`
 	// ErrorStatuses are the documented error status keys, e.g. ["4XX", "5XX"].
 	ErrorStatuses []string `json:"errorStatuses"`
 	// Error is what the documented error response looks like.
@@ -46,14 +52,43 @@ type Param struct {
 	Required bool   `json:"required"`
 	// KeyType is the entity type the parameter is a key of (x-ms-docs-key-type), "" when unknown.
 	KeyType string `json:"keyType,omitempty"`
+	// Function is true for a function parameter written inside the last segment
+	// ("getX(period='{period}')"): not a key, its value comes from Value or the config.
+	Function bool `json:"function,omitempty"`
+	// Value is a value valid against the parameter's schema (its example, or a minimal one), for
+	// function parameters; "" for keys.
+	Value string `json:"value,omitempty"`
+	// Create is how a fixture entity for this key is made: the collection POST the description
+	// declares at the path up to the key; nil when it declares none (the key then comes from the
+	// config, target.keys).
+	Create *Create `json:"create,omitempty"`
+}
+
+// Create is a collection POST that makes an entity.
+type Create struct {
+	// Collection is the collection's path template (the path up to the key, with the parent keys).
+	Collection string `json:"collection"`
+	// Presumed is true when the description does not mention the collection at all (a fragment
+	// of one operation): Graph's containment POST is presumed. A description that lists the
+	// collection without a POST gets no Create.
+	Presumed bool `json:"presumed,omitempty"`
+	// Schema is the POST's application/json request schema as a spec/schema bundle; nil when the
+	// POST declares none.
+	Schema json.RawMessage `json:"schema,omitempty"`
 }
 
 // BodyRule says what request body the operation takes.
 type BodyRule struct {
 	// Accepted is false when the description declares no requestBody ("Do not supply a request body").
 	Accepted bool `json:"accepted"`
+	// Required is the requestBody's required flag: a request without a body is malformed.
+	Required bool `json:"required,omitempty"`
 	// Parameters are the body's declared top-level properties (action parameters), empty for none.
 	Parameters []string `json:"parameters,omitempty"`
+	// Schema is the application/json request schema as a spec/schema bundle; nil when none.
+	Schema json.RawMessage `json:"schema,omitempty"`
+	// Example is the description's own example of a valid body (compact JSON), nil when none.
+	Example json.RawMessage `json:"example,omitempty"`
 }
 
 // ErrorEnvelope is the shape of the documented error body, read from the error response schema.
@@ -87,12 +122,13 @@ type Effect struct {
 }
 
 // EntityPath is the template of the entity the operation is bound to: the path up to and including
-// its key parameter (the last one). "" when the path has no parameter.
+// its key parameter (the last one). "" when the path has no key.
 func (o *Operation) EntityPath() string {
-	if len(o.PathParams) == 0 {
+	k, ok := o.KeyParam()
+	if !ok {
 		return ""
 	}
-	last := "{" + o.PathParams[len(o.PathParams)-1].Name + "}"
+	last := "{" + k.Name + "}"
 	i := strings.LastIndex(o.Path, "/"+last)
 	if i < 0 {
 		return ""
@@ -107,12 +143,41 @@ func (o *Operation) CollectionPath() string {
 	return e[:max(strings.LastIndex(e, "/"), 0)]
 }
 
-// KeyParam is the parameter that identifies the bound entity (the last path parameter).
+// KeyParam is the parameter that identifies the bound entity (the last key; function
+// parameters are not keys).
 func (o *Operation) KeyParam() (Param, bool) {
-	if len(o.PathParams) == 0 {
+	keys := o.Keys()
+	if len(keys) == 0 {
 		return Param{}, false
 	}
-	return o.PathParams[len(o.PathParams)-1], true
+	return keys[len(keys)-1], true
+}
+
+// Keys are the path's key parameters, parents first.
+func (o *Operation) Keys() []Param {
+	var out []Param
+	for _, p := range o.PathParams {
+		if !p.Function {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Name is the operation's name as the last path segment spells it, namespace-qualified
+// ("microsoft.graph.disconnect"): the action or function the reports name.
+func (o *Operation) Name() string {
+	last := o.Path[strings.LastIndex(o.Path, "/")+1:]
+	if i := strings.IndexByte(last, '('); i >= 0 {
+		last = last[:i]
+	}
+	if last == "" || strings.HasPrefix(last, "{") {
+		return o.Text()
+	}
+	if !strings.Contains(last, ".") {
+		last = "microsoft.graph." + last
+	}
+	return last
 }
 
 // Expand fills the path template. A parameter missing from values is an error.

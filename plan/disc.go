@@ -20,7 +20,7 @@ func (g generator) response() []Case {
 		}
 		return judge(check.Status(resp, op.Success), expected)
 	})}
-	if op.Success == http.StatusNoContent || !op.SuccessHasContent {
+	if op.Success == http.StatusNoContent {
 		out = append(out, g.newCase("DISC-002", "the success response carries no content on the wire", func(t *T) result {
 			const expected = "204 with no body bytes, no non-zero Content-Length, no Transfer-Encoding"
 			req, err := t.actionRequest(g.setup, creds{persona: g.setup}, op.Method, documented, nil, nil)
@@ -44,11 +44,15 @@ func (g generator) response() []Case {
 	return out
 }
 
-// body: DISC-003..006, the request-body rules of an action without parameters.
+// body: the request-body rules. DISC-003..006 for an action without parameters, BODY-001..005
+// for one with (bodyCases); a GET (a function) takes no body.
 func (g generator) body() []Case {
 	op := g.op
 	if op.Body.Accepted {
-		return nil // an action with parameters has its own body contract; not modelled yet
+		return g.bodyCases()
+	}
+	if op.Method == http.MethodGet {
+		return nil
 	}
 	accepted := func(header http.Header, body []byte) func(t *T) result {
 		return func(t *T) result {
@@ -91,14 +95,14 @@ func (g generator) method() []Case {
 	var out []Case
 	for _, m := range g.otherMethods() {
 		m := m
-		out = append(out, g.newCase("DISC-007", m+" on the action is not accepted", func(t *T) result {
+		out = append(out, g.newCase("DISC-007", m+" on the "+g.kind()+" is not accepted", func(t *T) result {
 			resp, err := t.callAction(g.setup, creds{persona: g.setup}, m, documented, nil, nil)
 			if err != nil {
 				return broken(err, "not 2xx")
 			}
 			return judge(check.NotAccepted(resp), "not 2xx")
 		}))
-		out = append(out, g.newCase("DISC-007.1", m+" on the action answers 405 with Allow: "+g.op.Method, func(t *T) result {
+		out = append(out, g.newCase("DISC-007.1", m+" on the "+g.kind()+" answers 405 with Allow: "+g.op.Method, func(t *T) result {
 			want := "405 Method Not Allowed with Allow: " + g.op.Method
 			resp, err := t.callAction(g.setup, creds{persona: g.setup}, m, documented, nil, nil)
 			if err != nil {
@@ -117,13 +121,40 @@ func (g generator) method() []Case {
 func (g generator) path() []Case {
 	op := g.op
 	out := []Case{
+		g.newCase("DISC-009", "segment names in another case are accepted", func(t *T) result {
+			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, documented, nil, swapLiteralSegments(op.Path))
+			if err != nil {
+				return broken(err, "2xx")
+			}
+			return judge(check.Accepted(resp), "2xx")
+		}),
+	}
+	if _, ok := op.KeyParam(); ok {
+		out = append(out, g.keyCases()...)
+	}
+	if alt, ok := qualifiedVariant(op.Path); ok && (op.Kind == "action" || op.Kind == "function") {
+		out = append(out, g.newCase("DISC-010", "the "+alt.name+" "+op.Kind+" segment is accepted", func(t *T) result {
+			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, documented, nil, alt.rewrite)
+			if err != nil {
+				return broken(err, "2xx")
+			}
+			return judge(check.Accepted(resp), "2xx")
+		}))
+	}
+	return out
+}
+
+// keyCases: DISC-008 and DISC-009's key rule, for an operation bound to an entity.
+func (g generator) keyCases() []Case {
+	op := g.op
+	return []Case{
 		g.newCase("DISC-008", "an unknown id answers 404", func(t *T) result {
 			const want = "404 Not Found"
 			path, err := t.actionPath(randomGUID())
 			if err != nil {
 				return broken(err, want)
 			}
-			req, err := t.build(op.Method, path, creds{persona: g.setup}, documented, nil)
+			req, err := t.opRequest(op.Method, path, creds{persona: g.setup}, documented, nil)
 			if err != nil {
 				return broken(err, want)
 			}
@@ -132,13 +163,6 @@ func (g generator) path() []Case {
 				return broken(err, want)
 			}
 			return judge(check.Status(resp, http.StatusNotFound), want)
-		}),
-		g.newCase("DISC-009", "segment names in another case are accepted", func(t *T) result {
-			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, documented, nil, swapLiteralSegments(op.Path))
-			if err != nil {
-				return broken(err, "2xx")
-			}
-			return judge(check.Accepted(resp), "2xx")
 		}),
 		g.newCase("DISC-009", "the id in another case is not found", func(t *T) result {
 			id, err := t.partner(g.setup)
@@ -153,7 +177,7 @@ func (g generator) path() []Case {
 			if err != nil {
 				return broken(err, "not 2xx")
 			}
-			req, err := t.build(op.Method, path, creds{persona: g.setup}, documented, nil)
+			req, err := t.opRequest(op.Method, path, creds{persona: g.setup}, documented, nil)
 			if err != nil {
 				return broken(err, "not 2xx")
 			}
@@ -164,16 +188,6 @@ func (g generator) path() []Case {
 			return judge(check.NotAccepted(resp), "not 2xx (keys are case-sensitive)")
 		}),
 	}
-	if alt, ok := qualifiedVariant(op.Path); ok && op.Kind == "action" {
-		out = append(out, g.newCase("DISC-010", "the "+alt.name+" action segment is accepted", func(t *T) result {
-			resp, err := t.callAction(g.setup, creds{persona: g.setup}, op.Method, documented, nil, alt.rewrite)
-			if err != nil {
-				return broken(err, "2xx")
-			}
-			return judge(check.Accepted(resp), "2xx")
-		}))
-	}
-	return out
 }
 
 // swapLiteralSegments returns a rewrite that changes the case of the path's literal segments (those
@@ -186,7 +200,14 @@ func swapLiteralSegments(template string) func(string) string {
 			return expanded
 		}
 		for i, s := range tpl {
-			if !strings.HasPrefix(s, "{") {
+			if strings.HasPrefix(s, "{") {
+				continue
+			}
+			// A function's name, not its parameters' values ("count(kind='x')").
+			name, params, fn := strings.Cut(segs[i], "(")
+			if fn {
+				segs[i] = swapCase(name) + "(" + params
+			} else {
 				segs[i] = swapCase(segs[i])
 			}
 		}
@@ -202,21 +223,27 @@ type variant struct {
 	rewrite func(string) string
 }
 
-// qualifiedVariant gives the other spelling of the action's last segment: qualified when the
-// description uses the short name, short when it uses the qualified one.
+// qualifiedVariant gives the other spelling of the operation's last segment: qualified when the
+// description uses the short name, short when it uses the qualified one. A function's parameters
+// ("getX(period='{period}')") stay as the expanded path has them.
 func qualifiedVariant(template string) (variant, bool) {
 	i := strings.LastIndex(template, "/")
 	last := template[i+1:]
 	if last == "" || strings.HasPrefix(last, "{") {
 		return variant{}, false
 	}
-	other := graphNamespace + last
-	if strings.HasPrefix(last, graphNamespace) {
-		other = strings.TrimPrefix(last, graphNamespace)
+	qualified := strings.HasPrefix(last, graphNamespace)
+	name, _, _ := strings.Cut(last, "(")
+	other := graphNamespace + name
+	if qualified {
+		other = strings.TrimPrefix(name, graphNamespace)
 	}
 	return variant{name: "“" + other + "”", rewrite: func(p string) string {
 		j := strings.LastIndex(p, "/")
-		return p[:j+1] + other
+		if qualified {
+			return p[:j+1] + strings.TrimPrefix(p[j+1:], graphNamespace)
+		}
+		return p[:j+1] + graphNamespace + p[j+1:]
 	}}, true
 }
 

@@ -6,23 +6,8 @@ import (
 	"net/http"
 
 	"github.com/graphconform/graphconform/check"
-	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/exchange"
 )
-
-// fixtureEntity is the body that creates an operation's fixture entity: a display name saying which
-// spec made it, the entity type from the key's x-ms-docs-key-type, and, when the operation declares
-// an effect with a starting value, that value, so that every call of the spec has something to change.
-func fixtureEntity(op *contract.Operation, name string) map[string]any {
-	body := map[string]any{"displayName": "graphconform " + name}
-	if key, ok := op.KeyParam(); ok && key.KeyType != "" {
-		body["@odata.type"] = "#" + graphNamespace + key.KeyType
-	}
-	if e := op.Effect; e != nil && e.From != "" {
-		body[e.Property] = json.RawMessage(e.From)
-	}
-	return body
-}
 
 // effect: EFF-001, the declared effect of a successful call, read back with a GET. The state is read
 // before the call too: a target that never took the starting value would otherwise pass with a call
@@ -66,7 +51,7 @@ func (g generator) effect() []Case {
 		if err != nil {
 			return broken(err, want)
 		}
-		req, err := t.build(g.op.Method, path, creds{persona: g.setup}, documented, nil)
+		req, err := t.opRequest(g.op.Method, path, creds{persona: g.setup}, documented, nil)
 		if err != nil {
 			return broken(err, want)
 		}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/graphconform/graphconform/check"
@@ -30,24 +31,41 @@ func (g generator) errorScenarios() []errorScenario {
 			p, _ := t.personaToken(g.setup)
 			return t.callAction(g.setup, creds{raw: "Bearer " + tamper(p.Token), forged: true}, op.Method, documented, nil, nil)
 		}},
-		{name: "the 404 for an unknown id", judgedBy: "DISC-008", send: func(t *T) (*exchange.Response, error) {
+	}
+	if _, ok := op.KeyParam(); ok {
+		scen = append(scen, errorScenario{name: "the 404 for an unknown id", judgedBy: "DISC-008", send: func(t *T) (*exchange.Response, error) {
 			path, err := t.actionPath(randomGUID())
 			if err != nil {
 				return nil, err
 			}
-			req, err := t.build(op.Method, path, creds{persona: g.setup}, documented, nil)
+			req, err := t.opRequest(op.Method, path, creds{persona: g.setup}, documented, nil)
 			if err != nil {
 				return nil, err
 			}
 			return t.send(req)
-		}},
+		}})
 	}
 	if others := g.otherMethods(); len(others) > 0 {
 		scen = append(scen, errorScenario{name: "the 405 for " + others[0], judgedBy: "DISC-007.1", send: func(t *T) (*exchange.Response, error) {
 			return t.callAction(g.setup, creds{persona: g.setup}, others[0], documented, nil, nil)
 		}})
 	}
-	if !op.Body.Accepted {
+	if op.Body.Accepted {
+		scen = append(scen,
+			errorScenario{name: "the 400 for an undeclared parameter", judgedBy: "BODY-003", send: func(t *T) (*exchange.Response, error) {
+				b, err := withMember(t, undeclaredParameter, json.RawMessage("1"))
+				if err != nil {
+					return nil, err
+				}
+				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
+					http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}, b, nil)
+			}},
+			errorScenario{name: "the 415 for a text/plain body", judgedBy: "BODY-005", send: func(t *T) (*exchange.Response, error) {
+				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,
+					http.Header{"Content-Type": {"text/plain"}}, plainBody, nil)
+			}})
+	}
+	if !op.Body.Accepted && op.Method != http.MethodGet {
 		scen = append(scen,
 			errorScenario{name: "the 400 for an undeclared parameter", judgedBy: "DISC-005", send: func(t *T) (*exchange.Response, error) {
 				return t.callAction(g.setup, creds{persona: g.setup}, op.Method,

@@ -72,7 +72,7 @@ func (g generator) newCase(id requirement.ID, name string, run func(t *T) result
 // otherMethods are the methods the path item does not declare, among those a client might try.
 func (g generator) otherMethods() []string {
 	var out []string
-	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		declared := false
 		for _, d := range g.op.PathMethods {
 			if d == m {
@@ -84,4 +84,37 @@ func (g generator) otherMethods() []string {
 		}
 	}
 	return out
+}
+
+// worded is the requirement as this operation's cases cite it: the title names the operation
+// and what its contract says (success status, qualified name, accepted permissions), and a
+// source that is "the operation's reference page" becomes this operation's own page.
+func (g generator) worded(r requirement.Requirement) requirement.Requirement {
+	op := g.op
+	detail := op.Name()
+	switch r.ID {
+	case "DISC-001", "BODY-001", "RESP-001":
+		detail += fmt.Sprintf(": %d %s", op.Success, http.StatusText(op.Success))
+	case "PERM-001", "PERM-002":
+		if names := g.acceptedNames(); names != "" {
+			detail += ": " + names
+		}
+	case "DISC-007", "DISC-007.1":
+		detail += ": " + op.Method + " only"
+	}
+	r.Title += " [" + detail + "]"
+	if strings.HasPrefix(r.Source.URL, requirement.OperationPageURL) && op.DocURL != "" {
+		frag := strings.TrimPrefix(r.Source.URL, requirement.OperationPageURL)
+		r.Source.URL = op.DocURL + frag
+		r.Source.Doc = strings.Replace(r.Source.Doc, requirement.OperationPage, "Graph reference page of "+op.Name(), 1)
+	}
+	return r
+}
+
+// kind names the operation in case names: "action", "function", or "operation".
+func (g generator) kind() string {
+	if g.op.Kind == "action" || g.op.Kind == "function" {
+		return g.op.Kind
+	}
+	return "operation"
 }

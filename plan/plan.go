@@ -5,7 +5,6 @@ package plan
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -23,11 +22,18 @@ type Env struct {
 	// BaseURL is the service root, e.g. "https://graph.microsoft.com/v1.0" (no trailing slash).
 	BaseURL  string
 	Personas persona.Set
-	// PartnerID is an existing entity to call the action on; "" makes every case create its own
-	// entity through the collection and delete it afterwards.
+	// PartnerID is an existing remoteAssistancePartner, a shorthand for
+	// Keys["remoteAssistancePartner-id"].
 	PartnerID string
-	Client    *exchange.Client
-	Strict    bool
+	// Keys are existing entities by path-parameter name (target.keys, e.g. "user-id"): a key
+	// given here is used as is; one not given is made through its collection's POST, when the
+	// description declares one, and deleted afterwards. Function parameters may be given too.
+	Keys map[string]string
+	// Bodies are request bodies by operationId (operations.<operationId>.body), sent instead of
+	// the description's example or a minimal valid body.
+	Bodies map[string][]byte
+	Client *exchange.Client
+	Strict bool
 	// Shared, when set, gives all cases of an operation one entity instead of one each (opt-in,
 	// see Shared). nil keeps every spec isolated.
 	Shared *Shared
@@ -59,6 +65,10 @@ type Case struct {
 	// Skip, when set, says why the case cannot run with this configuration.
 	Skip string
 	run  func(t *T) result
+	// setup is the operation's setup persona (it makes the fixture entities); schemas are the
+	// operation's, shared by its cases.
+	setup   string
+	schemas *schemas
 }
 
 // Text is the spec text: requirement ID, level and variant. Unique per operation, so every parallel
@@ -106,15 +116,22 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 	for i := range ops {
 		g := generator{op: &ops[i], personas: personas}
 		g.setup = g.allowedPersona()
+		first := len(out)
 		out = append(out, g.method()...)
 		out = append(out, g.body()...)
 		out = append(out, g.path()...)
 		out = append(out, g.response()...)
+		out = append(out, g.content()...)
 		out = append(out, g.auth()...)
 		out = append(out, g.permissions()...)
 		out = append(out, g.errors()...)
 		out = append(out, g.headers()...)
 		out = append(out, g.effect()...)
+		s := &schemas{}
+		for j := first; j < len(out); j++ {
+			out[j].setup, out[j].schemas = g.setup, s
+			out[j].Requirement = g.worded(out[j].Requirement)
+		}
 	}
 	return out
 }
@@ -178,7 +195,7 @@ func notApplicable(format string, a ...any) result {
 // broken is a failure to exchange at all (no response, setup failed): never a pass. Only a missing
 // setup persona makes it a skip.
 func broken(err error, expected string) result {
-	if errors.Is(err, errNoSetup) {
+	if isSkip(err) {
 		return result{outcome: verdict.Skip, message: err.Error(), expected: expected}
 	}
 	return result{outcome: verdict.Fail, message: err.Error(), expected: expected}

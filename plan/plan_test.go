@@ -45,8 +45,8 @@ func TestBuildCoversTheCatalogue(t *testing.T) {
 	cases := Build([]contract.Operation{shipped(t, "")}, withTokens(persona.Fixture()))
 	got := byReq(cases)
 	for _, r := range requirement.All() {
-		if r.ID == "PERM-005" {
-			continue // the shipped description has no metadata-only grant
+		if r.ID == "PERM-005" || strings.HasPrefix(string(r.ID), "BODY-") || r.ID == "RESP-001" {
+			continue // the shipped action has no metadata-only grant, no parameters, no content (body_test.go)
 		}
 		if len(got[r.ID]) == 0 {
 			t.Errorf("no case for %s", r.ID)

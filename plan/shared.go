@@ -14,12 +14,12 @@ import "sync"
 // A failed creation is not remembered: the next case tries again and reports its own failure.
 type Shared struct {
 	mu      sync.Mutex
-	byOp    map[string]string
+	byOp    map[string]map[string]string // operation -> its keys
 	removes []func()
 }
 
-// get returns the operation's entity, creating it with create on first use.
-func (s *Shared) get(op string, create func() (string, func(), error)) (string, error) {
+// get returns the operation's keys, making them with create on first use.
+func (s *Shared) get(op string, create func() (map[string]string, func(), error)) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock() // one creation at a time: a second case of the operation waits for its id
 	if id, ok := s.byOp[op]; ok {
@@ -27,10 +27,13 @@ func (s *Shared) get(op string, create func() (string, func(), error)) (string, 
 	}
 	id, remove, err := create()
 	if err != nil {
-		return "", err
+		if remove != nil {
+			remove() // the parents made before the failure
+		}
+		return nil, err
 	}
 	if s.byOp == nil {
-		s.byOp = map[string]string{}
+		s.byOp = map[string]map[string]string{}
 	}
 	s.byOp[op] = id
 	s.removes = append(s.removes, remove)

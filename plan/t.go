@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/exchange"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/verdict"
@@ -24,6 +25,9 @@ type T struct {
 	// created is the entity partner made for this case alone ("" when it took a shared or
 	// configured one, whose state other cases or the tenant may have changed).
 	created string
+	// vals are the keys resolved so far (the first filled of the operation's keys).
+	vals   map[string]string
+	filled int
 }
 
 // sent is one exchange as it happened. Rendering it (a curl command, header block and body, each
@@ -105,41 +109,127 @@ func (t *T) sendWire(r exchange.Request) (*exchange.Wire, error) {
 	return w, err
 }
 
-// errNoSetup: the case needs an entity, none is configured and no persona may create one. Such a
-// case is skipped with that reason, never failed or passed.
-var errNoSetup = errors.New("no target.partnerId is configured and no persona the contract allows can create an entity")
+// skipError is a setup the configuration cannot satisfy: the case is skipped with its message,
+// never failed or passed.
+type skipError struct{ msg string }
 
-// partner returns the id of an entity to call the action on: the configured one, the operation's
-// shared one (Env.Shared, opt-in), or a new one made through the collection with the setup persona
-// and deleted when the spec ends.
+func (e *skipError) Error() string { return e.msg }
+
+func isSkip(err error) bool {
+	var s *skipError
+	return errors.As(err, &s)
+}
+
+// partner returns the key of the entity to call the operation on (its last key), making or
+// taking its parents first; see keys.
 func (t *T) partner(setup string) (string, error) {
-	if t.env.PartnerID != "" {
-		return t.env.PartnerID, nil
+	keys := t.c.Operation.Keys()
+	if len(keys) == 0 {
+		return "", fmt.Errorf("setup: operation %s has no key parameter to create an entity for", t.c.Operation.ID)
 	}
-	if setup == "" {
-		return "", errNoSetup
-	}
-	if t.env.Shared != nil {
-		return t.env.Shared.get(t.c.Operation.ID, func() (string, func(), error) { return t.create(setup) })
-	}
-	id, remove, err := t.create(setup)
+	vals, err := t.keys(setup, len(keys))
 	if err != nil {
 		return "", err
 	}
-	t.cleanups = append(t.cleanups, remove)
-	t.created = id
-	return id, nil
+	return vals[keys[len(keys)-1].Name], nil
 }
 
-// create makes an entity through the operation's collection and returns its id and its removal.
-func (t *T) create(setup string) (string, func(), error) {
-	coll := t.c.Operation.CollectionPath()
-	if coll == "" {
-		return "", nil, fmt.Errorf("setup: operation %s has no key parameter to create an entity for", t.c.Operation.ID)
+// keys fills the first n keys of the operation's path, parents first: each from the config
+// (target.keys, or target.partnerId for remoteAssistancePartner-id), else made through the
+// collection POST the description declares (and deleted when the spec ends), else the case is
+// skipped naming the key to configure. With Env.Shared an operation's entities are made once.
+func (t *T) keys(setup string, n int) (map[string]string, error) {
+	if t.vals != nil && t.filled >= n {
+		return t.vals, nil
 	}
-	body, err := json.Marshal(fixtureEntity(t.c.Operation, string(t.c.Requirement.ID)+" "+t.c.Name))
+	if t.env.Shared != nil && n > 0 {
+		all := len(t.c.Operation.Keys())
+		vals, err := t.env.Shared.get(t.c.Operation.ID, func() (map[string]string, func(), error) {
+			return t.makeKeys(setup, all)
+		})
+		if err != nil {
+			return nil, err
+		}
+		t.vals, t.filled = vals, all
+		return vals, nil
+	}
+	vals, remove, err := t.makeKeys(setup, n)
+	if remove != nil {
+		t.cleanups = append(t.cleanups, remove)
+	}
 	if err != nil {
-		return "", nil, fmt.Errorf("setup: the fixture entity of %s: %w", t.c.Operation.ID, err)
+		return nil, err
+	}
+	t.vals, t.filled = vals, n
+	return vals, nil
+}
+
+// makeKeys resolves the first n keys; remove deletes what it made, children first.
+func (t *T) makeKeys(setup string, n int) (map[string]string, func(), error) {
+	op := t.c.Operation
+	vals := map[string]string{}
+	var removes []func()
+	remove := func() {
+		for i := len(removes) - 1; i >= 0; i-- {
+			removes[i]()
+		}
+	}
+	for i, k := range op.Keys() {
+		if i >= n {
+			break
+		}
+		if v := t.env.key(k.Name); v != "" {
+			vals[k.Name] = v
+			continue
+		}
+		if k.Create == nil {
+			return nil, remove, &skipError{fmt.Sprintf("no key for {%s}: the description declares no POST on its collection, so configure an existing one as target.keys.%s", k.Name, k.Name)}
+		}
+		if setup == "" {
+			return nil, remove, &skipError{fmt.Sprintf("no key for {%s}: configure target.keys.%s, or a persona the contract allows to create one", k.Name, k.Name)}
+		}
+		id, rm, err := t.create(setup, k, vals)
+		if err != nil {
+			return nil, remove, err
+		}
+		removes = append(removes, rm)
+		vals[k.Name] = id
+		if i == len(op.Keys())-1 && t.env.Shared == nil {
+			t.created = id
+		}
+	}
+	return vals, remove, nil
+}
+
+// key is the configured key for a path parameter, "" when none.
+func (e *Env) key(name string) string {
+	if v := e.Keys[name]; v != "" {
+		return v
+	}
+	if name == PartnerKey {
+		return e.PartnerID
+	}
+	return ""
+}
+
+// PartnerKey is the path parameter target.partnerId is a shorthand for.
+const PartnerKey = "remoteAssistancePartner-id"
+
+// create makes the entity of key k through its collection (expanded with the parents' keys in
+// vals) and returns its id and its removal.
+func (t *T) create(setup string, k contract.Param, vals map[string]string) (string, func(), error) {
+	op := t.c.Operation
+	coll, err := op.ExpandPath(k.Create.Collection, vals)
+	if err != nil {
+		return "", nil, fmt.Errorf("setup: %w", err)
+	}
+	entity, err := fixtureEntity(op, k, string(t.c.Requirement.ID)+" "+t.c.Name)
+	if err != nil {
+		return "", nil, fmt.Errorf("setup: the fixture entity for {%s} of %s: %w", k.Name, op.ID, err)
+	}
+	body, err := json.Marshal(entity)
+	if err != nil {
+		return "", nil, fmt.Errorf("setup: the fixture entity for {%s} of %s: %w", k.Name, op.ID, err)
 	}
 	req, err := t.build(http.MethodPost, coll, creds{persona: setup},
 		http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, body)
@@ -152,7 +242,7 @@ func (t *T) create(setup string) (string, func(), error) {
 		return "", nil, fmt.Errorf("setup: creating an entity: %w", err)
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		return "", nil, fmt.Errorf("setup: creating an entity with POST %s as %s answered %d; configure target.partnerId to use an existing one", coll, setup, resp.Status)
+		return "", nil, fmt.Errorf("setup: creating an entity with POST %s as %s answered %d; configure target.keys.%s to use an existing one", coll, setup, resp.Status, k.Name)
 	}
 	var created struct {
 		ID string `json:"id"`
@@ -180,13 +270,34 @@ func (t *T) cleanup() {
 	}
 }
 
-// actionPath expands the operation's path with the given key.
+// actionPath expands the operation's path with its parents' keys, the given last key and the
+// function parameters' values (target.keys first, else the description's).
 func (t *T) actionPath(key string) (string, error) {
-	p, ok := t.c.Operation.KeyParam()
-	if !ok {
-		return t.c.Operation.Path, nil
+	op := t.c.Operation
+	keys := op.Keys()
+	vals := map[string]string{}
+	if len(keys) > 0 {
+		parents, err := t.keys(t.c.setup, len(keys)-1)
+		if err != nil {
+			return "", err
+		}
+		for k, v := range parents {
+			vals[k] = v
+		}
+		vals[keys[len(keys)-1].Name] = key
 	}
-	return t.c.Operation.Expand(map[string]string{p.Name: key})
+	for _, p := range op.PathParams {
+		if p.Function {
+			vals[p.Name] = p.Value
+			if v := t.env.Keys[p.Name]; v != "" {
+				vals[p.Name] = v
+			}
+			if vals[p.Name] == "" {
+				return "", &skipError{fmt.Sprintf("no value for the function parameter {%s}: its schema gives none that fits in a URL, so configure one as target.keys.%s", p.Name, p.Name)}
+			}
+		}
+	}
+	return op.Expand(vals)
 }
 
 // documented is the documented request: Authorization (if any) and Accept: application/json, no body.
@@ -203,9 +314,12 @@ func (t *T) callAction(setup string, c creds, method string, header http.Header,
 }
 
 func (t *T) actionRequest(setup string, c creds, method string, header http.Header, body []byte, mutate func(string) string) (exchange.Request, error) {
-	id, err := t.partner(setup)
-	if err != nil {
-		return exchange.Request{}, err
+	id := ""
+	if len(t.c.Operation.Keys()) > 0 {
+		var err error
+		if id, err = t.partner(setup); err != nil {
+			return exchange.Request{}, err
+		}
 	}
 	path, err := t.actionPath(id)
 	if err != nil {
@@ -213,6 +327,32 @@ func (t *T) actionRequest(setup string, c creds, method string, header http.Head
 	}
 	if mutate != nil {
 		path = mutate(path)
+	}
+	return t.opRequest(method, path, c, header, body)
+}
+
+// noBody, passed as the body, sends none even where the operation takes one (a nil body means
+// "the documented body").
+var noBody = []byte{}
+
+// opRequest builds a request to the operation's path. With a nil body, the operation's own method
+// on an operation that takes a body gets its documented one (validBody) and Content-Type:
+// application/json, so every case that means "the documented request" sends it.
+func (t *T) opRequest(method, path string, c creds, header http.Header, body []byte) (exchange.Request, error) {
+	op := t.c.Operation
+	if body == nil && method == op.Method && op.Body.Accepted && header.Get("Content-Type") == "" {
+		b, err := t.validBody()
+		if err != nil {
+			return exchange.Request{}, err
+		}
+		if b != nil {
+			h := http.Header{}
+			for k, v := range header {
+				h[k] = v
+			}
+			h.Set("Content-Type", "application/json")
+			header, body = h, b
+		}
 	}
 	return t.build(method, path, c, header, body)
 }

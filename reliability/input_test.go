@@ -95,7 +95,7 @@ func TestBadDescriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noAction := write(t, dir, "no-action.yaml", strings.Replace(string(minimal), "operation-type: action", "operation-type: function", 1))
+	noAction := write(t, dir, "no-action.yaml", strings.Replace(string(minimal), "operation-type: action", "operation-type: operation", 1))
 	files = append(files, noAction, filepath.Join(dir, "does-not-exist.yaml"), dir)
 	for _, f := range files {
 		abs, _ := filepath.Abs(f)

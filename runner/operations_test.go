@@ -125,14 +125,15 @@ func TestGraphV1(t *testing.T) {
 	file, perms := msgraphdata.WriteFiles(t, t.TempDir())
 
 	sel := []string{"--spec", file, "--permissions", perms, "--path", "/deviceManagement/remoteAssistancePartners/*/*",
-		"--path", "/applicationTemplates/*/instantiate"}
+		"--path", "/deviceManagement/remoteAssistancePartners"}
 	r := inProcess(append([]string{"run", "--dry-run"}, sel...)...)
 	if r.code != exitOK {
 		t.Fatalf("%s", r)
 	}
 	for _, want := range []string{
 		"\n" + beginOnboardID + " (POST ", "\n" + disconnectID + " (POST ",
-		"not built, so not exercised (1 selected operation):\n  instantiateApplicationTemplates (POST /applicationTemplates/{applicationTemplate-id}/instantiate): " + spec.ReasonRequiredBody,
+		"not built, so not exercised (2 selected operations):\n", " (GET /deviceManagement/remoteAssistancePartners): " + spec.ReasonNotAction,
+		" (POST /deviceManagement/remoteAssistancePartners): " + spec.ReasonNotAction,
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run lacks %q", want)
@@ -144,7 +145,7 @@ func TestGraphV1(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("%s", r)
 	}
-	if !strings.Contains(r.stdout, "graphconform: 2 of 3 selected operations built; 1 operation not built: instantiateApplicationTemplates ("+spec.ReasonRequiredBody+")") {
+	if !strings.Contains(r.stdout, "graphconform: 2 of 4 selected operations built; 2 operations not built (2 "+spec.ReasonNotAction+")") {
 		t.Errorf("no summary line of the unbuilt operation:\n%s", r.stdout)
 	}
 	run := readRun(t, reports)
@@ -157,8 +158,10 @@ func TestGraphV1(t *testing.T) {
 	if passed[disconnectID] == 0 || passed[beginOnboardID] == 0 || len(passed) != 2 {
 		t.Errorf("passing verdicts by operation: %v", passed)
 	}
-	if len(run.Unbuilt) != 1 || run.Unbuilt[0].OperationID != "instantiateApplicationTemplates" || run.Unbuilt[0].Reason != spec.ReasonRequiredBody {
-		t.Errorf("report.json unbuilt: %+v", run.Unbuilt)
+	// The collection's list and create are entity operations: selected by the glob, not built.
+	if len(run.Unbuilt) != 2 || run.Unbuilt[0].Reason != spec.ReasonNotAction || run.Unbuilt[1].Reason != spec.ReasonNotAction ||
+		run.Unbuilt[0].Path != "/deviceManagement/remoteAssistancePartners" {
+		t.Fatalf("report.json unbuilt: %+v", run.Unbuilt)
 	}
 	raw, err := os.ReadFile(filepath.Join(reports, "junit.xml"))
 	if err != nil {
@@ -177,11 +180,11 @@ func TestGraphV1(t *testing.T) {
 	}
 	// Suites: graphconform (what gates), graphconform advisory, not built.
 	if err := xml.Unmarshal(raw, &junit); err != nil || len(junit.Suites) != 3 || junit.Suites[2].Name != "not built" ||
-		len(junit.Suites[2].Cases) != 1 || junit.Suites[2].Cases[0].Skipped == nil ||
-		junit.Suites[2].Cases[0].Skipped.Message != "not built: "+spec.ReasonRequiredBody {
+		len(junit.Suites[2].Cases) != 2 || junit.Suites[2].Cases[0].Skipped == nil ||
+		junit.Suites[2].Cases[0].Skipped.Message != "not built: "+spec.ReasonNotAction || junit.Suites[2].Cases[0].Name != run.Unbuilt[0].OperationID {
 		t.Errorf("junit.xml: %v %+v", err, junit.Suites)
 	}
-	if html, _ := os.ReadFile(filepath.Join(reports, "report.html")); !strings.Contains(string(html), `<td class="mono">instantiateApplicationTemplates</td>`) {
+	if html, _ := os.ReadFile(filepath.Join(reports, "report.html")); !strings.Contains(string(html), `<td class="mono">`+run.Unbuilt[0].OperationID+`</td>`) {
 		t.Error("report.html does not list the unbuilt operation")
 	}
 }

@@ -81,8 +81,10 @@ func TestRunEmbeddedMockReports(t *testing.T) {
 			must[v.Requirement.ID] = true
 		}
 	}
+	// Rules of shapes the shipped action does not have (parameters, content): plan/generic_test.go.
+	shapeOnly := map[requirement.ID]bool{"BODY-001": true, "RESP-001": true}
 	for _, q := range requirement.All() {
-		if q.Level == requirement.Must && !must[q.ID] {
+		if q.Level == requirement.Must && !must[q.ID] && !shapeOnly[q.ID] {
 			t.Errorf("MUST %s has no passing verdict against the reference mock", q.ID)
 		}
 	}

@@ -24,13 +24,10 @@ const (
 	ReasonPermissions = "unusable permission table"
 
 	// Shapes today's case generator (package plan) does not make right cases for.
-	ReasonFunction      = "function: not modelled yet"
-	ReasonNotAction     = "not an action (entity or navigation operation)"
+	ReasonFunction      = "function not invoked with GET"
+	ReasonNotAction     = "not an action or function (entity or navigation operation)"
 	ReasonNotPOST       = "action not invoked with POST"
-	ReasonUnbound       = "unbound action: no entity key in the path"
-	ReasonSeveralKeys   = "path with several keys: only the bound entity's key is filled"
 	ReasonKeyNotSegment = "entity key not a whole path segment"
-	ReasonRequiredBody  = "required request body: action parameters not modelled yet"
 )
 
 // Unbuilt is a selected operation the suite builds no cases for, and why. It is reported as not

@@ -13,10 +13,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/graphconform/graphconform/contract"
+	"github.com/graphconform/graphconform/spec/schema"
 )
 
-// Selector picks operations out of a description. An empty selector picks every bound action
-// (x-ms-docs-operation-type: action). A non-empty one picks operations matching any of its entries.
+// Selector picks operations out of a description. An empty selector picks every action and
+// function (x-ms-docs-operation-type: action or function). A non-empty one picks operations matching any of its entries.
 type Selector struct {
 	OperationIDs []string `json:"operationIds,omitempty"`
 	Tags         []string `json:"tags,omitempty"`
@@ -28,7 +29,7 @@ func (s Selector) empty() bool { return len(s.OperationIDs)+len(s.Tags)+len(s.Pa
 
 func (s Selector) String() string {
 	if s.empty() {
-		return "every operation with x-ms-docs-operation-type: action"
+		return "every operation with x-ms-docs-operation-type: action or function"
 	}
 	var parts []string
 	for _, v := range s.OperationIDs {
@@ -46,7 +47,7 @@ func (s Selector) String() string {
 func (s Selector) matches(p string, op *openapi3.Operation) bool {
 	if s.empty() {
 		kind, _ := op.Extensions["x-ms-docs-operation-type"].(string)
-		return kind == "action"
+		return kind == "action" || kind == "function"
 	}
 	for _, id := range s.OperationIDs {
 		if op.OperationID == id {
@@ -82,6 +83,8 @@ type Options struct {
 	// Permissions is consulted for operations without an x-ms-permissions extension; nil: such an
 	// operation is an error.
 	Permissions PermissionSource
+
+	bundler *schema.Bundler // one per Contracts call: operations share their schemas
 }
 
 // Contracts returns the contract of every selected operation, in path order then method order, so
@@ -92,6 +95,7 @@ func (d *Description) Contracts(ctx context.Context, opts Options) ([]contract.O
 		return nil, fmt.Errorf("OpenAPI description %s: %w", d.Name, err)
 	}
 	opts.Permissions = d.boundPermissions(opts.Permissions) // once, not per operation
+	opts.bundler = &schema.Bundler{}
 	var out []contract.Operation
 	var failed error
 	d.each(opts.Select.matches, func(s selected) bool {
@@ -146,6 +150,12 @@ func (d *Description) contract(p string, item *openapi3.PathItem, method string,
 		return c, fmt.Errorf("%s: %w", where, err)
 	}
 	c.ErrorStatuses, c.Error = errorContract(op)
+	if err := d.schemas(&c, op, opts.bundler); err != nil {
+		return c, fmt.Errorf("%s: %w", where, err)
+	}
+	if err := functionValues(&c, item, op); err != nil {
+		return c, fmt.Errorf("%s: %w", where, err)
+	}
 	if c.Effect, err = readEffect(op, &c); err != nil {
 		return c, fmt.Errorf("%s: %w", where, err)
 	}

@@ -77,6 +77,15 @@ func shippedDisconnect(perms contract.Permissions) contract.Operation {
 	}
 }
 
+// withoutCreate drops the fixture recipes, which spec/body_test.go pins down.
+func withoutCreate(ps []contract.Param) []contract.Param {
+	out := append([]contract.Param(nil), ps...)
+	for i := range out {
+		out[i].Create = nil
+	}
+	return out
+}
+
 // diffContract compares the fields of contract.Operation the tests pin down. Fields added later (by
 // other packages' needs) are deliberately not compared here.
 func diffContract(got, want contract.Operation) []string {
@@ -90,7 +99,7 @@ func diffContract(got, want contract.Operation) []string {
 	cmp("Kind", got.Kind, want.Kind)
 	cmp("Method", got.Method, want.Method)
 	cmp("Path", got.Path, want.Path)
-	cmp("PathParams", got.PathParams, want.PathParams)
+	cmp("PathParams", withoutCreate(got.PathParams), withoutCreate(want.PathParams))
 	cmp("Body", got.Body, want.Body)
 	cmp("Success", got.Success, want.Success)
 	cmp("SuccessHasContent", got.SuccessHasContent, want.SuccessHasContent)

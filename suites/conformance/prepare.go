@@ -40,6 +40,10 @@ type Config struct {
 	Personas persona.Set
 	// PartnerID is an existing entity; "" makes each spec create and delete its own.
 	PartnerID string
+	// Keys are existing entities by path-parameter name (target.keys); Bodies are request
+	// bodies by operationId (operations.<id>.body). See plan.Env.
+	Keys   map[string]string
+	Bodies map[string][]byte
 	// Revision of the permission table ("current", "pre-2021"); "" = current.
 	Revision string
 	// Strict makes SHOULD failures fail the run too (requirement.GateRule: MUST always does, MAY never).
@@ -277,7 +281,7 @@ func (p *Prepared) target() error {
 	}
 	client := exchange.New(exchange.Options{Timeout: cfg.Timeout, TLS: cfg.TLS, Redactor: p.Redactor, Retry: cfg.Retry})
 	p.Target = p.Redactor.String(base)
-	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Client: client, Strict: cfg.Strict,
+	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Keys: cfg.Keys, Bodies: cfg.Bodies, Client: client, Strict: cfg.Strict,
 		Refusable: refusable}
 	return nil
 }
