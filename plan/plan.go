@@ -136,6 +136,25 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 	return out
 }
 
+// Inapplicable are the catalogue's requirements the cases of a whole run (before any shard or label
+// filter) hold no case of: nothing the selected operations' contracts declare is what they check
+// (no request body for BODY-*, no content for RESP-001, no metadata-only grant for PERM-005). A
+// requirement whose cases are all skipped for a missing persona is not among them: it applies, and
+// the run did not exercise it.
+func Inapplicable(cases []Case) []requirement.ID {
+	has := make(map[requirement.ID]bool, len(cases))
+	for i := range cases {
+		has[cases[i].Requirement.ID] = true
+	}
+	var out []requirement.ID
+	for _, r := range requirement.All() {
+		if !has[r.ID] {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
 // Execute runs the case. Entities it creates are deleted before it returns, also when the case
 // panics: clean-up is plain Go, not a Ginkgo DeferCleanup node (a node per spec cost ~10 % of a run).
 // The verdict is redacted by the env's client redactor, and its message made printable and bounded.

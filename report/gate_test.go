@@ -202,6 +202,30 @@ func TestNotExercisedAndCertification(t *testing.T) {
 	if g, _ := Gate(r); g != GateFail {
 		t.Errorf("whole run without %s: gate %s", complete(nil).Verdicts[0].Requirement.ID, g)
 	}
+	// A requirement none of the selected operations has a case of does not apply to them: not
+	// applicable, and no gap of a certification. The same requirement without that record is one.
+	missing := complete(nil).Verdicts[0].Requirement.ID
+	r.Inapplicable = []requirement.ID{missing}
+	if g, text := Gate(r); g != GatePass || strings.Contains(text, string(missing)) {
+		t.Errorf("inapplicable %s: gate %s %q", missing, g, text)
+	}
+	for _, v := range analyze(r).Reqs {
+		if v.Requirement.ID == missing && (v.Status != statusNA || !strings.Contains(v.Reason, "does not apply")) {
+			t.Errorf("inapplicable %s: status %s, reason %q", missing, v.Status, v.Reason)
+		}
+	}
+	if _, err := ReadJSON(bytes.NewReader(encodeRun(t, r))); err != nil {
+		t.Errorf("a report with inapplicable requirements does not read back: %v", err)
+	}
+}
+
+func encodeRun(t *testing.T, r Run) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // An advisory failure is a failure on the console and in every report, and not a skip.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -124,7 +125,9 @@ func analyze(r Run) analysis {
 		if v.Status == statusAdvisory {
 			a.Advisory++
 		}
-		if v.Status == statusNA || v.Status == statusNotExercised {
+		// A requirement that applies to none of the selected operations is no gap: there is nothing
+		// the target could have been asked.
+		if v.Status == statusNotExercised || (v.Status == statusNA && len(rr.Cases) > 0) {
 			a.Gaps = append(a.Gaps, gap{ID: rr.Requirement.ID, Level: rr.Requirement.Level, Status: v.Status, Reason: v.Reason,
 				Required: rr.Requirement.Level.Blocking(r.Strict) && (r.Shard == "" || len(rr.Cases) > 0)})
 		}
@@ -232,6 +235,9 @@ func view(rr verdict.RequirementResult, r Run) reqView {
 	}
 	v.Failed = byOutcome[verdict.Fail]
 	switch {
+	case len(rr.Cases) == 0 && slices.Contains(r.Inapplicable, rr.Requirement.ID):
+		v.Status = statusNA
+		v.Reason = "does not apply: no selected operation declares what it checks"
 	case len(rr.Cases) == 0:
 		// verdict.Summarize lists catalogue requirements no spec reported as skip with no cases.
 		v.Status = statusNotExercised

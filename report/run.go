@@ -10,9 +10,11 @@ package report
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/verdict"
 )
 
@@ -46,6 +48,10 @@ type Run struct {
 	Incomplete string `json:"incomplete,omitempty"`
 	// Unbuilt are the selected operations no spec was built for (not exercised), with their reasons.
 	Unbuilt []Unbuilt `json:"unbuilt,omitempty"`
+	// Inapplicable are the requirements none of the run's operations has a case of, whatever the
+	// filters: they do not apply to what was selected (no operation takes a body, none answers with
+	// content...). Such a requirement is not applicable, and no gap of a certification.
+	Inapplicable []requirement.ID `json:"inapplicable,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -121,6 +127,7 @@ func Merge(runs ...Run) (Run, error) {
 	out.Shard = "" // the merge is no longer one shard; which shards it joins is the caller's to check
 	out.LabelFilter = mergeFilters(runs)
 	out.Unbuilt = mergeUnbuilt(runs)
+	out.Inapplicable = mergeInapplicable(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}
 	for i, r := range runs {
@@ -219,4 +226,26 @@ func mergeFilters(runs []Run) string {
 		distinct[i] = "(" + f + ")"
 	}
 	return strings.Join(distinct, " || ")
+}
+
+// mergeInapplicable keeps what is inapplicable to every shard: each computed it over the whole run
+// before sharding, so they agree; a requirement one of them has a case of applies.
+func mergeInapplicable(runs []Run) []requirement.ID {
+	if len(runs) == 0 {
+		return nil
+	}
+	out := append([]requirement.ID(nil), runs[0].Inapplicable...)
+	for _, r := range runs[1:] {
+		keep := out[:0]
+		for _, id := range out {
+			if slices.Contains(r.Inapplicable, id) {
+				keep = append(keep, id)
+			}
+		}
+		out = keep
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

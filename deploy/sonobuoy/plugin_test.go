@@ -130,14 +130,17 @@ func TestPluginExercisesEveryRequirement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exercised := map[requirement.ID]bool{}
+	exercised, applies := map[requirement.ID]bool{}, map[requirement.ID]bool{}
 	for _, c := range plan.Build(ops.Operations, cfg.Personas) {
+		applies[c.Requirement.ID] = true // a case exists: the requirement applies to the description
 		if c.Skip == "" {
 			exercised[c.Requirement.ID] = true
 		}
 	}
 	for _, q := range requirement.All() {
-		if q.Level.Blocking(true) && !exercised[q.ID] {
+		// Requirements without any case do not apply to the shipped action (no body, no content):
+		// the reports call them not applicable, and a certification does not need them.
+		if q.Level.Blocking(true) && applies[q.ID] && !exercised[q.ID] {
 			t.Errorf("%s [%s] is not exercised by the plugin's personas (%v)", q.ID, q.Level, cfg.Personas.Names())
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/graphconform/graphconform/plan"
 	"github.com/graphconform/graphconform/redact"
 	"github.com/graphconform/graphconform/report"
+	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/spec"
 )
 
@@ -114,6 +115,8 @@ type Prepared struct {
 	// connected: Connect has given every persona its token.
 	connected bool
 
+	// Inapplicable are the requirements no selected operation's contract gives a case (plan.Inapplicable).
+	Inapplicable []requirement.ID
 	// Unbuilt are the selected operations no contract could be built for; they are reported as not
 	// exercised, with their reasons.
 	Unbuilt []spec.Unbuilt
@@ -164,7 +167,9 @@ func Plan(ctx context.Context, cfg Config) (*Prepared, error) {
 	}
 	p.Redactor.Add(credentials(p.Env)...)
 	p.Env.PassingExchanges = cfg.Exchanges != ExchangesFailures
-	p.Cases = cfg.Shard.Filter(plan.Build(p.Operations, p.Env.Personas))
+	all := plan.Build(p.Operations, p.Env.Personas)
+	p.Inapplicable = plan.Inapplicable(all) // before the shard: every shard of a run agrees
+	p.Cases = cfg.Shard.Filter(all)
 	if cfg.ShareEntities {
 		shared, closeTarget := &plan.Shared{}, p.Close
 		p.Env.Shared = shared

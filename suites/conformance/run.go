@@ -93,7 +93,7 @@ func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.
 	return report.Run{Tool: "graphconform", Version: Version, Description: strings.Join(names, ", "),
 		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
 		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs,
-		Unbuilt: p.reportUnbuilt()}
+		Unbuilt: p.reportUnbuilt(), Inapplicable: p.Inapplicable}
 }
 
 func writeReports(dir string, run report.Run) error {
