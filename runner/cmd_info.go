@@ -23,7 +23,7 @@ func init() {
 	register(command{name: "mint", summary: "print a fixture-signed token for a fixture persona (or the fixture JWKS)", run: cmdMint})
 	register(command{name: "mutants", summary: "list the mutants of the reference mock", run: cmdMutants})
 	register(command{name: "requirements", summary: "print the requirement catalogue (ID, level, area, source)", run: cmdRequirements})
-	register(command{name: "version", summary: "print the suite version", run: cmdVersion})
+	register(command{name: "version", summary: "print the suite version and its build (module, commit, modified)", run: cmdVersion})
 }
 
 // cmdMint prints one token: the only command that ever prints a credential, and only on request.
@@ -115,7 +115,7 @@ func printVersion(w io.Writer, version string, b report.Build) {
 	fmt.Fprintf(w, "module:   %s\n", b.Module)
 	commit := b.Commit
 	if commit == "" {
-		commit = "unknown (built outside a git checkout, or with -buildvcs=false)"
+		commit = "unknown: the go command stamped none (go install @version, -buildvcs=false, a git worktree)"
 	} else if b.CommitTime != "" {
 		commit += " (" + b.CommitTime + ")"
 	}
