@@ -70,8 +70,9 @@ ginkgo:
 	$(GO) tool ginkgo run $(ARGS) ./suites/... -- --report-dir=$(CURDIR)/$(REPORT_DIR)
 
 ## build: the graphconform binary; run it rather than `go run`, which loses the exit code.
+## -buildvcs=auto: the commit is stamped (graphconform version, the reports) even where GOFLAGS turns it off.
 build:
-	$(GO) build -o $(BIN) ./cmd/graphconform
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/graphconform
 
 ## image-binary: the binary the container image holds: static (no cgo), no local paths, stripped, with
 ## its VCS stamp. deploy/container/Dockerfile runs this very command; its test keeps the two equal.
