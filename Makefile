@@ -12,7 +12,12 @@ FUZZTIME   ?= 3000x
 # Test flags: CI runs with the race detector; -count=1 because a conformance run must never be cached.
 TESTFLAGS  ?= -race -count=1
 
-.PHONY: conformance test vet fmt-check unit selftest fuzz-short fuzz bench ginkgo build clean
+# The container image's binary (deploy/container/Dockerfile builds the same, with the same command).
+IMAGE_BIN  ?= out/image/graphconform
+# actionlint lints the composite action's use and every workflow; fetched through the Go module proxy.
+ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+.PHONY: conformance test vet fmt-check unit selftest fuzz-short fuzz bench ginkgo build image-binary lint-actions clean
 
 ## conformance: run the suite against the embedded reference mock (or BASE_URL=... CONFIG=...).
 ## It builds $(BIN) and runs it: `go run` would turn every failure into exit 1. make itself exits 2
@@ -33,7 +38,7 @@ conformance: build
 	exit $$code
 
 ## test: vet, format, unit tests, the self-test against the reference mock and the mutant kill matrix.
-test: vet fmt-check unit fuzz-short
+test: vet fmt-check lint-actions unit fuzz-short
 	@cat out/killmatrix.txt
 	@echo "packages: $$(grep -c '^ok' out/test.log) passed, $$(grep -c '^FAIL' out/test.log) failed"
 
@@ -64,9 +69,19 @@ bench:
 ginkgo:
 	$(GO) tool ginkgo run $(ARGS) ./suites/... -- --report-dir=$(CURDIR)/$(REPORT_DIR)
 
-## build: the graphconform binary; run it rather than `go run ./runner`, which loses the exit code.
+## build: the graphconform binary; run it rather than `go run`, which loses the exit code.
+## -buildvcs=auto: the commit is stamped (graphconform version, the reports) even where GOFLAGS turns it off.
 build:
-	$(GO) build -o $(BIN) ./runner
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/graphconform
+
+## image-binary: the binary the container image holds: static (no cgo), no local paths, stripped, with
+## its VCS stamp. deploy/container/Dockerfile runs this very command; its test keeps the two equal.
+image-binary:
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -ldflags='-s -w' -o $(IMAGE_BIN) ./cmd/graphconform
+
+## lint-actions: actionlint over .github/workflows (the sample workflow uses action.yml).
+lint-actions:
+	$(GO) run $(ACTIONLINT) -no-color
 
 clean:
 	rm -rf out bin

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	bin = filepath.Join(dir, "graphconform")
-	build := exec.Command("go", "build", "-o", bin, "./runner")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/graphconform")
 	build.Dir = ".." // the module root
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building graphconform: %v\n%s", err, out)

@@ -199,6 +199,8 @@ func properties(r Run) []junitProperty {
 		{"tool", r.Tool}, {"version", r.Version}, {"description", r.Description},
 		{"descriptionSha256", r.DescriptionSHA256}, {"revision", r.Revision}, {"target", r.Target},
 		{"strict", strconv.FormatBool(r.Strict)},
+		{"moduleVersion", r.Build.Module}, {"commit", r.Build.Commit}, {"commitTime", r.Build.CommitTime},
+		{"modified", strconv.FormatBool(r.Build.Modified)},
 	}
 	if r.LabelFilter != "" {
 		ps = append(ps, junitProperty{"labelFilter", r.LabelFilter})

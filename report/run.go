@@ -20,8 +20,10 @@ import (
 
 // Run is everything a report says about one run of the suite.
 type Run struct {
-	Tool              string `json:"tool"`        // "graphconform"
-	Version           string `json:"version"`     // suite version
+	Tool    string `json:"tool"`    // "graphconform"
+	Version string `json:"version"` // suite version
+	// Build identifies the binary that ran: two runs of one Version from different commits differ here.
+	Build             Build  `json:"build"`
 	Description       string `json:"description"` // OpenAPI description name
 	DescriptionSHA256 string `json:"descriptionSha256"`
 	// Revision is the permission-table revision the run judged against: "current" / "pre-2021".
@@ -54,6 +56,39 @@ type Run struct {
 	Inapplicable []requirement.ID `json:"inapplicable,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
+}
+
+// Build is what the go command stamped into the binary (runtime/debug.ReadBuildInfo).
+type Build struct {
+	// Module is the module version: "v0.1.0" from go install ...@v0.1.0, a pseudo-version (with
+	// "+dirty" for uncommitted changes) from a build in a git checkout, "(devel)" when the go command
+	// knew no version.
+	Module string `json:"module"`
+	// Commit is vcs.revision, CommitTime vcs.time (RFC 3339); both "" when the binary was built
+	// outside a checkout (go install ...@version, -buildvcs=false).
+	Commit     string `json:"commit,omitempty"`
+	CommitTime string `json:"commitTime,omitempty"`
+	// Modified is vcs.modified: the checkout had uncommitted changes, so Commit alone does not say
+	// what ran.
+	Modified bool `json:"modified"`
+}
+
+// String is the build in one line: "v0.1.0", "(devel) commit 59f5e92 2026-12-01T09:00:00Z modified".
+func (b Build) String() string {
+	s := b.Module
+	if s == "" {
+		s = "(unknown)"
+	}
+	if b.Commit != "" {
+		s += " commit " + b.Commit
+		if b.CommitTime != "" {
+			s += " " + b.CommitTime
+		}
+		if b.Modified {
+			s += " modified"
+		}
+	}
+	return s
 }
 
 // Specs counts a run's specs.
@@ -199,6 +234,8 @@ func compatible(first, r Run, n int) error {
 		return mismatch("certification mode", fmt.Sprint(first.Certify), fmt.Sprint(r.Certify))
 	case r.Version != first.Version:
 		return mismatch("suite version", first.Version, r.Version)
+	case r.Build.Commit != first.Build.Commit:
+		return mismatch("suite commit", first.Build.Commit, r.Build.Commit)
 	case r.Target != first.Target:
 		return mismatch("target", first.Target, r.Target)
 	}

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -45,7 +46,7 @@ func graphconformBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "graphconform")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/graphconform").CombinedOutput()
 		if err != nil {
 			binErr = errors.New("go build: " + err.Error() + "\n" + string(out))
 		}
@@ -176,6 +177,8 @@ func TestMakeConformanceExitCodes(t *testing.T) {
 	}
 }
 
+var goRunner = regexp.MustCompile(`go (build|install|run)\b[^\n]*\s\./runner\b`)
+
 // README and docs/usage.md show no command through `go run ./runner`: it loses the exit code that
 // the same pages promise.
 func TestDocsRunTheBinary(t *testing.T) {
@@ -188,6 +191,10 @@ func TestDocsRunTheBinary(t *testing.T) {
 		for i, line := range strings.Split(string(b), "\n") {
 			if strings.Contains(line, "go run ./runner") {
 				t.Errorf("%s:%d: %s (go run turns exit 2 into 1; show bin/graphconform)", doc, i+1, strings.TrimSpace(line))
+			}
+			// runner is a library package now: the command is ./cmd/graphconform.
+			if m := goRunner.FindString(line); m != "" {
+				t.Errorf("%s:%d: %s (the command is ./cmd/graphconform)", doc, i+1, m)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/graphconform/graphconform/fixtures/mutant"
 	"github.com/graphconform/graphconform/fixtures/token"
 	"github.com/graphconform/graphconform/persona"
+	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
@@ -22,7 +23,7 @@ func init() {
 	register(command{name: "mint", summary: "print a fixture-signed token for a fixture persona (or the fixture JWKS)", run: cmdMint})
 	register(command{name: "mutants", summary: "list the mutants of the reference mock", run: cmdMutants})
 	register(command{name: "requirements", summary: "print the requirement catalogue (ID, level, area, source)", run: cmdRequirements})
-	register(command{name: "version", summary: "print the suite version", run: cmdVersion})
+	register(command{name: "version", summary: "print the suite version and its build (module, commit, modified)", run: cmdVersion})
 }
 
 // cmdMint prints one token: the only command that ever prints a credential, and only on request.
@@ -103,6 +104,24 @@ func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	fmt.Fprintf(stdout, "%s %s (ginkgo %s, %s)\n", programName, conformance.Version, types.VERSION, runtime.Version())
+	printVersion(stdout, conformance.Version, conformance.Build())
 	return exitOK
+}
+
+// printVersion writes the suite version on the first line (scripts read it), then the build: a
+// report from this binary carries the same module, commit and modified flag.
+func printVersion(w io.Writer, version string, b report.Build) {
+	fmt.Fprintf(w, "%s %s\n", programName, version)
+	fmt.Fprintf(w, "module:   %s\n", b.Module)
+	commit := b.Commit
+	if commit == "" {
+		commit = "unknown: the go command stamped none (go install @version, -buildvcs=false, a git worktree)"
+	} else if b.CommitTime != "" {
+		commit += " (" + b.CommitTime + ")"
+	}
+	fmt.Fprintf(w, "commit:   %s\n", commit)
+	if b.Commit != "" {
+		fmt.Fprintf(w, "modified: %t\n", b.Modified)
+	}
+	fmt.Fprintf(w, "ginkgo:   %s\ngo:       %s\n", types.VERSION, runtime.Version())
 }

@@ -1,11 +1,12 @@
-// Command graphconform runs the conformance suite against any Microsoft Graph-compatible
-// implementation of remoteAssistancePartner disconnect, serves the reference mock and its mutants,
-// mints fixture tokens and prints the requirement catalogue.
+// Package runner is the graphconform command: it runs the conformance suite against any Microsoft
+// Graph-compatible implementation, serves the reference mock and its mutants, mints fixture tokens
+// and prints the requirement catalogue. The binary is cmd/graphconform, a call of Main, so that
+// `go install .../cmd/graphconform@version` installs a command named graphconform.
 //
 // Subcommands live in a table filled by init() in each cmd_*.go file, so a new subcommand is a new
 // file. Exit codes: 0 success (the gate passed), 1 conformance failure, 2 usage, configuration or
 // target-unreachable error, 3 incomplete run (interrupted or timed out before its last spec).
-package main
+package runner
 
 import (
 	"context"
@@ -13,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -49,8 +49,9 @@ func register(c command) {
 	commands[c.name] = c
 }
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+// Main runs graphconform with args (without the program name) and returns its exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	return run(args, stdout, stderr)
 }
 
 // run dispatches to a subcommand and returns the exit code.

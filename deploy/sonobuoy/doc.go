@@ -1,5 +1,5 @@
-// Package sonobuoy holds graphconform's Sonobuoy plugin definition (graphconform-plugin.yaml) and the
-// Dockerfile of its image; docs/scale.md says how to use them. The package embeds the definition so
+// Package sonobuoy holds graphconform's Sonobuoy plugin definition (graphconform-plugin.yaml); its
+// image is the sonobuoy stage of deploy/container/Dockerfile. docs/scale.md says how to use them. The package embeds the definition so
 // its tests can check it without a cluster.
 package sonobuoy
 

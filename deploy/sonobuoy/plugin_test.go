@@ -228,3 +228,57 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// The plugin's image is the sonobuoy stage of the shared Dockerfile, the one its comment builds;
+// that stage has a shell (the plugin runs /bin/sh -c) and runs graphconform as a non-root user.
+func TestPluginImage(t *testing.T) {
+	m := load(t)
+	if _, err := os.Stat("Dockerfile"); err == nil {
+		t.Error("deploy/sonobuoy/Dockerfile exists: the plugin's image is built from deploy/container/Dockerfile")
+	}
+	build := regexp.MustCompile(`docker build -f (\S+) --target (\S+) -t (\S+) \.`).FindStringSubmatch(string(PluginYAML))
+	if build == nil {
+		t.Fatal("graphconform-plugin.yaml does not say how its image is built (docker build -f ... --target ... -t ... .)")
+	}
+	if build[1] != "deploy/container/Dockerfile" || build[3] != m.Spec.Image {
+		t.Errorf("the plugin's image is built with -f %s -t %s; want -f deploy/container/Dockerfile -t %s (spec.image)", build[1], build[3], m.Spec.Image)
+	}
+	if m.Spec.Command[0] != "/bin/sh" {
+		t.Errorf("spec.command = %q; the check below assumes the script runs under /bin/sh", m.Spec.Command)
+	}
+	df, err := os.ReadFile(filepath.Join("..", "container", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stage's instructions: from its FROM line to the next.
+	var from string
+	var lines []string
+	in := false
+	for _, l := range strings.Split(string(df), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 && f[0] == "FROM" {
+			in = len(f) == 4 && f[3] == build[2]
+			if in {
+				from = f[1]
+			}
+			continue
+		}
+		if in {
+			lines = append(lines, l)
+		}
+	}
+	if from == "" {
+		t.Fatalf("deploy/container/Dockerfile has no stage %q", build[2])
+	}
+	// Bases with a /bin/sh and tar; distroless and scratch have neither.
+	if !strings.HasPrefix(from, "busybox:") && !strings.HasPrefix(from, "alpine:") && !strings.HasPrefix(from, "debian:") {
+		t.Errorf("stage %s is based on %s, which has no /bin/sh and tar for the plugin's script", build[2], from)
+	}
+	stage := strings.Join(lines, "\n")
+	if !regexp.MustCompile(`(?m)^USER [1-9][0-9]*(:[0-9]+)?$`).MatchString(stage) {
+		t.Errorf("stage %s has no non-root USER", build[2])
+	}
+	if !strings.Contains(stage, "/usr/local/bin/graphconform") {
+		t.Errorf("stage %s does not install graphconform where the script finds it on PATH", build[2])
+	}
+}

@@ -90,7 +90,7 @@ func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.
 	if rev == "" && len(p.Operations) > 0 {
 		rev = p.Operations[0].Permissions.Revision
 	}
-	return report.Run{Tool: "graphconform", Version: Version, Description: strings.Join(names, ", "),
+	return report.Run{Tool: "graphconform", Version: Version, Build: Build(), Description: strings.Join(names, ", "),
 		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
 		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs,
 		Unbuilt: p.reportUnbuilt(), Inapplicable: p.Inapplicable}
