@@ -25,6 +25,8 @@ const (
 	Bool     Kind = "bool"
 	Duration Kind = "duration" // a Go duration, 0 or more; 0 is the default behaviour
 	List     Kind = "list"     // a repeatable flag; comma-separated in a variable
+	Int      Kind = "int"      // a whole number, 1 or more
+	Number   Kind = "number"   // a decimal number, 0 or more; 0 is the default behaviour
 )
 
 // Entry is a command that reads run options.
@@ -60,6 +62,7 @@ type value struct {
 	b bool
 	d time.Duration
 	l []string
+	n float64
 }
 
 // Run is a resolved command line: the run's configuration and the options that steer the command
@@ -98,6 +101,13 @@ var RunOptions = []Option{
 	{Name: "request-timeout", Env: "GRAPHCONFORM_REQUEST_TIMEOUT", Key: "target.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
 		Usage: "bound on one HTTP exchange (default 10s)",
 		set:   func(r *Run, v value) error { r.Config.Timeout = v.d; return nil }},
+	{Name: "concurrency", Env: "GRAPHCONFORM_CONCURRENCY", Key: "target.concurrency", Kind: Int, Arg: "N",
+		Default: strconv.Itoa(conformance.DefaultConcurrency), Entries: bothEntries,
+		Usage: "cases run at once against the target; 1 runs them one at a time. Throttling (429/503) lowers it for a while (see docs/usage.md, Concurrency)",
+		set:   func(r *Run, v value) error { r.Config.Concurrency = int(v.n); return nil }},
+	{Name: "rate", Env: "GRAPHCONFORM_RATE", Key: "target.rate", Kind: Number, Arg: "PER-SECOND", Entries: bothEntries,
+		Usage: "cap on the requests sent per second, e.g. 20 or 0.5 (default: no cap)",
+		set:   func(r *Run, v value) error { r.Config.Rate = v.n; return nil }},
 	{Name: "label-filter", Env: "GRAPHCONFORM_LABEL_FILTER", Kind: String, Arg: "EXPR", Entries: EntryRun,
 		Usage: "Ginkgo label filter over requirement IDs, levels, areas, personas, e.g. 'must && !permissions' (the suite entry has --ginkgo.label-filter)",
 		set:   func(r *Run, v value) error { r.Config.LabelFilter = v.s; return nil }},
@@ -248,12 +258,34 @@ func (o Option) parse(items []string) (value, error) {
 		return value{d: d}, nil
 	case List:
 		return value{l: items}, nil
+	case Int:
+		if s == "" {
+			return value{}, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxInt {
+			return value{}, fmt.Errorf("not a whole number from 1 to %d", maxInt)
+		}
+		return value{n: float64(n)}, nil
+	case Number:
+		if s == "" {
+			return value{}, nil
+		}
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(n >= 0 && n <= maxInt) { // also refuses NaN
+			return value{}, fmt.Errorf("not a number from 0 to %d; write e.g. 20 or 0.5", maxInt)
+		}
+		return value{n: n}, nil
 	}
 	if len(o.Choices) > 0 && s != "" && !contains(o.Choices, s) {
 		return value{}, fmt.Errorf("want %s", strings.Join(o.Choices, " or "))
 	}
 	return value{s: s}, nil
 }
+
+// maxInt bounds Int and Number options: no target is served by more cases at once or requests a
+// second, and a bound keeps a typo (1e9) from starting a billion workers.
+const maxInt = 10000
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -451,6 +483,10 @@ func (f *File) keyValue(key string) (string, bool) {
 		v = &f.Target.PartnerID
 	case "target.timeout":
 		v = &f.Target.Timeout
+	case "target.concurrency":
+		v = &f.Target.Concurrency
+	case "target.rate":
+		v = &f.Target.Rate
 	case "run.strict":
 		v = &f.Run.Strict
 	case "run.certify":

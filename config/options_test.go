@@ -118,7 +118,8 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 	values := map[string]string{"config": cfg, "base-url": "http://127.0.0.1:9/v1.0", "report-dir": t.TempDir(),
 		"strict": "true", "certify": "true", "timeout": "7m", "request-timeout": "7s", "label-filter": "must",
 		"revision": "pre-2021", "partner-id": "p-1", "spec": "x.yaml", "permissions": permFile, "shard": "2/3",
-		"share-entities": "true", "exchanges": "failures", "mutant": "m"}
+		"share-entities": "true", "exchanges": "failures", "mutant": "m",
+		"concurrency": "3", "rate": "2.5"}
 	check := map[string]func(Run) bool{
 		"config":          func(r Run) bool { return r.ConfigFile == cfg && len(r.Config.Personas) == 1 },
 		"base-url":        func(r Run) bool { return r.Config.BaseURL == values["base-url"] },
@@ -136,6 +137,8 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"share-entities":  func(r Run) bool { return r.Config.ShareEntities },
 		"exchanges":       func(r Run) bool { return r.Config.Exchanges == "failures" },
 		"mutant":          func(r Run) bool { return r.Config.Mutant == "m" },
+		"concurrency":     func(r Run) bool { return r.Config.Concurrency == 3 },
+		"rate":            func(r Run) bool { return r.Config.Rate == 2.5 },
 	}
 	for _, o := range RunOptions {
 		if o.Env == "" {
@@ -186,6 +189,10 @@ func TestRunOptionErrors(t *testing.T) {
 		{"shard", map[string]string{"GRAPHCONFORM_SHARD": "4/3"}, nil, `GRAPHCONFORM_SHARD: shard "4/3": want i/n`},
 		{"file", nil, []string{"--config", file}, file + `:2: run.strict: "maybe": not a boolean; write true or false`},
 		{"config file named by the variable", map[string]string{"GRAPHCONFORM_CONFIG": "/nonexistent/c.yaml"}, nil, "/nonexistent/c.yaml: cannot read the config file"},
+		{"concurrency", nil, []string{"--concurrency", "0"}, `--concurrency "0": not a whole number from 1 to 10000`},
+		{"concurrency variable", map[string]string{"GRAPHCONFORM_CONCURRENCY": "many"}, nil, `GRAPHCONFORM_CONCURRENCY="many": not a whole number`},
+		{"rate", nil, []string{"--rate", "-1"}, `--rate "-1": not a number from 0 to 10000`},
+		{"rate NaN", map[string]string{"GRAPHCONFORM_RATE": "NaN"}, nil, `GRAPHCONFORM_RATE="NaN": not a number`},
 		{"report dir", nil, []string{"--report-dir", file}, "cannot write the reports to " + file + ": it is a regular file, not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,7 +232,7 @@ func TestReportDirCheckedBeforeTokens(t *testing.T) {
 // Every config-file key of the table is one the file has: a misspelt Key would never be read.
 func TestRunOptionKeysExist(t *testing.T) {
 	var body strings.Builder
-	body.WriteString("revision: current\ntarget:\n  baseURL: http://127.0.0.1:1/v1.0\n  partnerId: p\n  timeout: 1s\nrun:\n  strict: true\n  certify: true\n  timeout: 1m\n")
+	body.WriteString("revision: current\ntarget:\n  baseURL: http://127.0.0.1:1/v1.0\n  partnerId: p\n  timeout: 1s\n  concurrency: 4\n  rate: 10\nrun:\n  strict: true\n  certify: true\n  timeout: 1m\n")
 	f, err := Parse("k.yaml", []byte(body.String()+personaLine), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
