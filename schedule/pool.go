@@ -71,10 +71,7 @@ func New[T any](ctx context.Context, n int, opts Options, run func(ctx context.C
 	// A cancelled context stops the workers waiting for work too.
 	go func() {
 		<-ctx.Done()
-		p.mu.Lock()
-		p.closed = true
-		p.mu.Unlock()
-		p.wake.Broadcast()
+		p.stop()
 	}()
 	p.wg.Add(opts.Max)
 	for range opts.Max {
@@ -143,12 +140,24 @@ func (p *Pool[T]) Wait(ctx context.Context, job int) (T, error) {
 }
 
 // Cancel stops the pool: running jobs see their context end, queued ones never start.
-func (p *Pool[T]) Cancel() { p.cancel() }
+func (p *Pool[T]) Cancel() {
+	p.cancel()
+	p.stop()
+}
 
 // Close cancels the pool and waits for its workers to return.
 func (p *Pool[T]) Close() {
-	p.cancel()
+	p.Cancel()
 	p.wg.Wait()
+}
+
+// stop marks the pool closed at once, so that no worker picks another job (the goroutine that
+// watches the context may run later).
+func (p *Pool[T]) stop() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.wake.Broadcast()
 }
 
 // Peak is the largest number of jobs that were in flight at once.
@@ -188,10 +197,10 @@ func (p *Pool[T]) worker() {
 	defer p.wg.Done()
 	p.mu.Lock()
 	for {
-		for !p.closed && (p.inflight >= p.limit() || !p.hasWork()) {
+		for !p.closed && p.ctx.Err() == nil && (p.inflight >= p.limit() || !p.hasWork()) {
 			p.wake.Wait()
 		}
-		if p.closed {
+		if p.closed || p.ctx.Err() != nil {
 			p.mu.Unlock()
 			return
 		}
