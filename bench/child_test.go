@@ -114,6 +114,9 @@ func childSuite() (phases, error) {
 	defer stop()
 	cfg := conformance.Config{BaseURL: base, Personas: personas, ShareEntities: os.Getenv(envShare) == "1",
 		ReportDir: os.Getenv(envReports), Exchanges: os.Getenv(envExch)}
+	if n, _ := strconv.Atoi(os.Getenv(envConc)); n > 0 {
+		cfg.Concurrency = n
+	}
 	if s := os.Getenv(envSpec); s != "" {
 		cfg.Specs = []string{s}
 	}

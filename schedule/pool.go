@@ -113,7 +113,7 @@ func (p *Pool[T]) Wait(ctx context.Context, job int) (T, error) {
 	}
 	ready := p.ready[job]
 	p.mu.Unlock()
-	p.wake.Broadcast()
+	p.wake.Signal()
 	select {
 	case <-ready:
 	case <-ctx.Done():
@@ -222,7 +222,7 @@ func (p *Pool[T]) worker() {
 			p.panics[j] = pv
 		}
 		close(p.ready[j])
-		p.wake.Broadcast()
+		p.wake.Signal() // one slot freed: one worker may take it
 	}
 }
 
