@@ -23,7 +23,8 @@ type throttle struct {
 	// the next request.
 	interval time.Duration
 	next     time.Time
-	paced    time.Duration // time requests waited for the rate cap
+	paced    time.Duration // wall time requests waited for the rate cap (the union of the waits)
+	pacedEnd time.Time
 }
 
 // Throttling is what a run spent on the target's throttling, for its report.
@@ -33,7 +34,7 @@ type Throttling struct {
 	// Waited is the wall time requests were held by Retry-After; Budget bounds it (0: no bound).
 	Waited time.Duration `json:"waited"`
 	Budget time.Duration `json:"budget"`
-	// Paced is the time requests waited for the rate cap (RequestsPerSecond, 0: none).
+	// Paced is the wall time requests waited for the rate cap (RequestsPerSecond, 0: none).
 	Paced             time.Duration `json:"paced,omitempty"`
 	RequestsPerSecond float64       `json:"requestsPerSecond,omitempty"`
 }
@@ -99,9 +100,11 @@ func (c *Client) hold(ctx context.Context) error {
 	if t.interval > 0 {
 		start = later(start, t.next)
 		t.next = start.Add(t.interval)
-		if paced := start.Sub(later(now, t.until)); paced > 0 {
+		// Slots are handed out in order, so the waits' union grows by what lies past the last one.
+		if paced := start.Sub(later(later(now, t.until), t.pacedEnd)); paced > 0 {
 			t.paced += paced
 		}
+		t.pacedEnd = later(t.pacedEnd, start)
 	}
 	t.mu.Unlock()
 	d := time.Until(start)

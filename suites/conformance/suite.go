@@ -52,6 +52,7 @@ func Register(p *Prepared) {
 		}
 	})
 	ReportBeforeSuite(func(r Report) {
+		live.Load().begin(r.PreRunStats.SpecsThatWillRun, r.SuiteConfig)
 		s.plan(r)
 		beforeSuite(p, r)
 	})
@@ -131,6 +132,7 @@ func registerCase(p *Prepared, s *scheduler, i int) {
 	c := &p.Cases[i]
 	It(c.Text(), Label(c.Labels()...), func(ctx SpecContext) {
 		v := s.execute(ctx, i)
+		live.Load().spec(v.Outcome == verdict.Fail)
 		AddReportEntry(verdictEntry, v, ReportEntryVisibilityNever)
 		// Ginkgo has no state for the three outcomes that neither pass nor fail the run; each is a
 		// Skip whose message names it, and the requirement table after the suite tells them apart.
@@ -284,6 +286,7 @@ func beforeSuite(p *Prepared, r Report) {
 // suite where the gate fails without a failed spec: nothing verified, a failed certification, an
 // incomplete run.
 func afterSuite(p *Prepared, s *scheduler, r Report) {
+	live.Load().end() // before the reports and Ginkgo's summary
 	if r.SuiteConfig.DryRun {
 		return
 	}
