@@ -73,7 +73,16 @@ type Run struct {
 	ConfigFile string
 	// DryRun and Verbose are graphconform run's own (Ginkgo has --ginkgo.dry-run and -v).
 	DryRun, Verbose bool
+	// GinkgoReport is what graphconform run writes to ginkgo-report.json (GinkgoReport*).
+	GinkgoReport string
 }
+
+// Values of --ginkgo-report.
+const (
+	GinkgoReportSlim = "slim"
+	GinkgoReportFull = "full"
+	GinkgoReportNone = "none"
+)
 
 // RunOptions is the one table of run options, in the order `graphconform run -h` lists them.
 //
@@ -141,6 +150,10 @@ var RunOptions = []Option{
 		Choices: []string{conformance.ExchangesAll, conformance.ExchangesFailures},
 		Usage:   "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)",
 		set:     func(r *Run, v value) error { r.Config.Exchanges = v.s; return nil }},
+	{Name: "ginkgo-report", Env: "GRAPHCONFORM_GINKGO_REPORT", Kind: String, Arg: "slim|full|none", Default: GinkgoReportSlim, Entries: EntryRun,
+		Choices: []string{GinkgoReportSlim, GinkgoReportFull, GinkgoReportNone},
+		Usage:   "ginkgo-report.json in the report directory: slim (Ginkgo's spec reports without the verdicts, which report.json holds), full, or none (the suite entry has --ginkgo.json-report)",
+		set:     func(r *Run, v value) error { r.GinkgoReport = v.s; return nil }},
 	{Name: "mutant", Env: "GRAPHCONFORM_MUTANT", Kind: String, Arg: "NAME", Entries: bothEntries,
 		Usage: "serve this mutant of the embedded mock instead of the reference (graphconform mutants lists them)",
 		set:   func(r *Run, v value) error { r.Config.Mutant = v.s; return nil }},

@@ -119,7 +119,7 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"strict": "true", "certify": "true", "timeout": "7m", "request-timeout": "7s", "label-filter": "must",
 		"revision": "pre-2021", "partner-id": "p-1", "spec": "x.yaml", "permissions": permFile, "shard": "2/3",
 		"share-entities": "true", "exchanges": "failures", "mutant": "m",
-		"concurrency": "3", "rate": "2.5"}
+		"concurrency": "3", "rate": "2.5", "ginkgo-report": "full"}
 	check := map[string]func(Run) bool{
 		"config":          func(r Run) bool { return r.ConfigFile == cfg && len(r.Config.Personas) == 1 },
 		"base-url":        func(r Run) bool { return r.Config.BaseURL == values["base-url"] },
@@ -139,6 +139,7 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"mutant":          func(r Run) bool { return r.Config.Mutant == "m" },
 		"concurrency":     func(r Run) bool { return r.Config.Concurrency == 3 },
 		"rate":            func(r Run) bool { return r.Config.Rate == 2.5 },
+		"ginkgo-report":   func(r Run) bool { return r.GinkgoReport == "full" },
 	}
 	for _, o := range RunOptions {
 		if o.Env == "" {

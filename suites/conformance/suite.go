@@ -267,6 +267,25 @@ func verdictOf(sr types.SpecReport) (verdict.Verdict, bool) {
 	return verdict.Verdict{}, false
 }
 
+// SlimReport is r without the verdict entries: Ginkgo's spec reports (texts, labels, states, times,
+// failures) with the verdicts left to report.json, which holds each once. It copies the spec
+// reports, not r's, so the suite's own report node still sees every verdict.
+func SlimReport(r Report) Report {
+	specs := make(types.SpecReports, len(r.SpecReports))
+	for i, sr := range r.SpecReports {
+		var keep []types.ReportEntry
+		for _, e := range sr.ReportEntries {
+			if e.Name != verdictEntry {
+				keep = append(keep, e)
+			}
+		}
+		sr.ReportEntries = keep
+		specs[i] = sr
+	}
+	r.SpecReports = specs
+	return r
+}
+
 // beforeSuite writes reports that say INCOMPLETE before any spec runs, so a run that is killed
 // (SIGKILL, a final interrupt that skips the reporting, a crash) leaves reports that say so, never a
 // previous run's PASS. afterSuite overwrites them.
