@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
@@ -139,6 +140,15 @@ func childSuite() (phases, error) {
 		runDone = time.Now()
 		ph.Specs = r.PreRunStats.SpecsThatWillRun
 		ph.InTreeOrder = inTreeOrder(r, conformance.TreeOrder(p))
+		if out := os.Getenv(envGinkgo); out != "" { // graphconform run's ginkgo-report.json, slim or full
+			rep := r
+			if os.Getenv(envGinkgoFull) == "" {
+				rep = conformance.SlimReport(r)
+			}
+			if err := reporters.GenerateJSONReport(rep, out); err != nil {
+				fmt.Fprintln(os.Stderr, "bench child:", err)
+			}
+		}
 		if path := os.Getenv(envHeapProfile); path != "" { // the heap at its largest: every spec reported
 			if f, err := os.Create(path); err == nil {
 				_ = pprof.WriteHeapProfile(f)

@@ -49,12 +49,12 @@ func BenchmarkConcurrency(b *testing.B) {
 	}
 }
 
-// BenchmarkConcurrencyAt100 is the default concurrency and 64 at 100 generated actions (about 3,900
+// BenchmarkConcurrencyAt100 is the default concurrency and 256 at 100 generated actions (about 3,900
 // specs, 11,700 requests) 50 ms away; a serial run would take ~10 minutes (requests × 50 ms).
 func BenchmarkConcurrencyAt100(b *testing.B) {
 	const actions = 100
 	base := referenceTarget(b, actions, func(h http.Handler) http.Handler { return latency(h, benchLatency) })
-	for _, conc := range []int{0, 64} {
+	for _, conc := range []int{0, 256} {
 		b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) {
 			var wall float64
 			for b.Loop() {
@@ -139,4 +139,30 @@ func longestCase(run report.Run) float64 {
 		d = max(d, v.Duration)
 	}
 	return d.Seconds()
+}
+
+// BenchmarkGinkgoReport writes graphconform run's ginkgo-report.json slim (the default) and full at
+// 100 actions against the in-process mock: the file's size and the child's peak RSS.
+func BenchmarkGinkgoReport(b *testing.B) {
+	const actions = 100
+	specPath := description(b, actions)
+	for _, full := range []string{"", "1"} {
+		b.Run(map[string]string{"": "slim", "1": "full"}[full], func(b *testing.B) {
+			for b.Loop() {
+				dir := b.TempDir()
+				env := childEnv("suite", specPath, actions)
+				env[envReports], env[envGinkgo], env[envGinkgoFull] = dir, filepath.Join(dir, "ginkgo-report.json"), full
+				r := execChild(b, env)
+				g, err := os.Stat(filepath.Join(dir, "ginkgo-report.json"))
+				if err != nil || !r.Passed {
+					b.Fatalf("%v\n%s", err, r.Output)
+				}
+				j, _ := os.Stat(filepath.Join(dir, report.JSONFile))
+				b.ReportMetric(float64(g.Size())/(1<<20), "ginkgo-MiB")
+				b.ReportMetric(float64(j.Size())/(1<<20), "report-json-MiB")
+				b.ReportMetric(r.RSSMiB, "rss-MiB")
+				b.ReportMetric(r.Wall.Seconds(), "wall-s")
+			}
+		})
+	}
 }
