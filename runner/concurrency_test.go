@@ -1,16 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/graphconform/graphconform/report"
 )
@@ -57,44 +51,4 @@ func TestConcurrentRunSameVerdicts(t *testing.T) {
 			}
 		})
 	}
-}
-
-// SIGINT while several cases are in flight: the run is INCOMPLETE in every report, never a pass.
-func TestInterruptedConcurrentRunIsIncomplete(t *testing.T) {
-	t.Parallel()
-	target, url := heldTarget(t, specRequests)
-	dir := filepath.Join(t.TempDir(), "reports")
-	cmd := exec.Command(os.Args[0], "run", "--config", targetConfig(t, url, ""), "--report-dir", dir, "--concurrency", "8")
-	cmd.Env = childEnv()
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-target.Reached():
-	case err := <-done:
-		t.Fatalf("the run ended before the target held a request: %v\n%s\n%s", err, out.String(), errb.String())
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatal("the run never reached the held request")
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatal("the interrupted run did not exit")
-	}
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	}
-	assertIncomplete(t, r, dir, "interrupted (SIGINT or SIGTERM)")
 }
