@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
@@ -114,6 +115,9 @@ func childSuite() (phases, error) {
 	defer stop()
 	cfg := conformance.Config{BaseURL: base, Personas: personas, ShareEntities: os.Getenv(envShare) == "1",
 		ReportDir: os.Getenv(envReports), Exchanges: os.Getenv(envExch)}
+	if n, _ := strconv.Atoi(os.Getenv(envConc)); n > 0 {
+		cfg.Concurrency = n
+	}
 	if s := os.Getenv(envSpec); s != "" {
 		cfg.Specs = []string{s}
 	}
@@ -136,6 +140,15 @@ func childSuite() (phases, error) {
 		runDone = time.Now()
 		ph.Specs = r.PreRunStats.SpecsThatWillRun
 		ph.InTreeOrder = inTreeOrder(r, conformance.TreeOrder(p))
+		if out := os.Getenv(envGinkgo); out != "" { // graphconform run's ginkgo-report.json, slim or full
+			rep := r
+			if os.Getenv(envGinkgoFull) == "" {
+				rep = conformance.SlimReport(r)
+			}
+			if err := reporters.GenerateJSONReport(rep, out); err != nil {
+				fmt.Fprintln(os.Stderr, "bench child:", err)
+			}
+		}
 		if path := os.Getenv(envHeapProfile); path != "" { // the heap at its largest: every spec reported
 			if f, err := os.Create(path); err == nil {
 				_ = pprof.WriteHeapProfile(f)

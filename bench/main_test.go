@@ -19,18 +19,21 @@ import (
 // The child's instructions travel in the environment: the ginkgo CLI, which runs the test binary for
 // the parallel benchmark, passes the environment through but owns the command line.
 const (
-	envChild   = "GRAPHCONFORM_BENCH_CHILD"     // suite | phases | floor
-	envSpec    = "GRAPHCONFORM_BENCH_SPEC"      // the description file
-	envActions = "GRAPHCONFORM_BENCH_ACTIONS"   // graphgen.ForActions(n): the entity sets the child's mock serves
-	envBase    = "GRAPHCONFORM_BENCH_BASE"      // a target to run against instead of an in-process mock
-	envOut     = "GRAPHCONFORM_BENCH_OUT"       // where the child writes its phases (JSON)
-	envLog     = "GRAPHCONFORM_BENCH_LOG"       // floor: the recorded requests to replay
-	envClose   = "GRAPHCONFORM_BENCH_CLOSE"     // floor: "1" opens a connection per request
-	envShard   = "GRAPHCONFORM_BENCH_SHARD"     // suite: i/n
-	envShare   = "GRAPHCONFORM_BENCH_SHARE"     // suite: "1" shares one entity per operation
-	envReports = "GRAPHCONFORM_BENCH_REPORTS"   // suite: write report.json, junit.xml, report.html here
-	envExch    = "GRAPHCONFORM_BENCH_EXCHANGES" // suite: --exchanges (all or failures)
-	envProfile = "GRAPHCONFORM_BENCH_CPUPROFILE"
+	envChild      = "GRAPHCONFORM_BENCH_CHILD"       // suite | phases | floor
+	envSpec       = "GRAPHCONFORM_BENCH_SPEC"        // the description file
+	envActions    = "GRAPHCONFORM_BENCH_ACTIONS"     // graphgen.ForActions(n): the entity sets the child's mock serves
+	envBase       = "GRAPHCONFORM_BENCH_BASE"        // a target to run against instead of an in-process mock
+	envOut        = "GRAPHCONFORM_BENCH_OUT"         // where the child writes its phases (JSON)
+	envLog        = "GRAPHCONFORM_BENCH_LOG"         // floor: the recorded requests to replay
+	envClose      = "GRAPHCONFORM_BENCH_CLOSE"       // floor: "1" opens a connection per request
+	envShard      = "GRAPHCONFORM_BENCH_SHARD"       // suite: i/n
+	envShare      = "GRAPHCONFORM_BENCH_SHARE"       // suite: "1" shares one entity per operation
+	envReports    = "GRAPHCONFORM_BENCH_REPORTS"     // suite: write report.json, junit.xml, report.html here
+	envExch       = "GRAPHCONFORM_BENCH_EXCHANGES"   // suite: --exchanges (all or failures)
+	envConc       = "GRAPHCONFORM_BENCH_CONCURRENCY" // suite: --concurrency (unset: the default)
+	envGinkgo     = "GRAPHCONFORM_BENCH_GINKGO"      // suite: write ginkgo-report.json here, slim
+	envGinkgoFull = "GRAPHCONFORM_BENCH_GINKGO_FULL" // suite: "1" writes it full
+	envProfile    = "GRAPHCONFORM_BENCH_CPUPROFILE"
 	// envHeapProfile: a heap profile written when the suite ends (the largest the heap gets).
 	envHeapProfile = "GRAPHCONFORM_BENCH_HEAPPROFILE"
 )

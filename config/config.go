@@ -55,6 +55,10 @@ type Target struct {
 	CAFile string `yaml:"caFile"`
 	// Retry bounds how throttling (429/503 with Retry-After) is waited out.
 	Retry *Retry `yaml:"retry"`
+	// Concurrency is the cases run at once; Rate caps the requests per second (run options, see
+	// RunOptions). Strings, so ${VAR} works and errors name the field.
+	Concurrency string `yaml:"concurrency"`
+	Rate        string `yaml:"rate"`
 
 	timeout time.Duration
 }

@@ -12,6 +12,7 @@ func (f *File) expand(lookup func(string) (string, bool)) error {
 	fields := []strField{{"revision", &f.Revision},
 		{"target.baseURL", &t.BaseURL}, {"target.partnerId", &t.PartnerID},
 		{"target.timeout", &t.Timeout}, {"target.caFile", &t.CAFile},
+		{"target.concurrency", &t.Concurrency}, {"target.rate", &t.Rate},
 		{"run.strict", &f.Run.Strict}, {"run.certify", &f.Run.Certify}, {"run.timeout", &f.Run.Timeout}}
 	if t.Retry != nil {
 		fields = append(fields, strField{"target.retry.maxWait", &t.Retry.MaxWait})

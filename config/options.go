@@ -26,6 +26,8 @@ const (
 	Bool     Kind = "bool"
 	Duration Kind = "duration" // a Go duration, 0 or more; 0 is the default behaviour
 	List     Kind = "list"     // a repeatable flag; comma-separated in a variable
+	Int      Kind = "int"      // a whole number, 1 or more
+	Number   Kind = "number"   // a decimal number, 0 or more; 0 is the default behaviour
 )
 
 // Entry is a command that reads run options.
@@ -61,6 +63,7 @@ type value struct {
 	b bool
 	d time.Duration
 	l []string
+	n float64
 }
 
 // Run is a resolved command line: the run's configuration and the options that steer the command
@@ -71,7 +74,16 @@ type Run struct {
 	ConfigFile string
 	// DryRun and Verbose are graphconform run's own (Ginkgo has --ginkgo.dry-run and -v).
 	DryRun, Verbose bool
+	// GinkgoReport is what graphconform run writes to ginkgo-report.json (GinkgoReport*).
+	GinkgoReport string
 }
+
+// Values of --ginkgo-report.
+const (
+	GinkgoReportSlim = "slim"
+	GinkgoReportFull = "full"
+	GinkgoReportNone = "none"
+)
 
 // RunOptions is the one table of run options, in the order `graphconform run -h` lists them.
 //
@@ -99,6 +111,13 @@ var RunOptions = []Option{
 	{Name: "request-timeout", Env: "GRAPHCONFORM_REQUEST_TIMEOUT", Key: "target.timeout", Kind: Duration, Arg: "DURATION", Entries: bothEntries,
 		Usage: "bound on one HTTP exchange (default 10s)",
 		set:   func(r *Run, v value) error { r.Config.Timeout = v.d; return nil }},
+	{Name: "concurrency", Env: "GRAPHCONFORM_CONCURRENCY", Key: "target.concurrency", Kind: Int, Arg: "N",
+		Default: strconv.Itoa(conformance.DefaultConcurrency), Entries: bothEntries,
+		Usage: "cases run at once against the target; 1 runs them one at a time. Throttling (429/503) lowers it for a while (see docs/usage.md, Concurrency)",
+		set:   func(r *Run, v value) error { r.Config.Concurrency = int(v.n); return nil }},
+	{Name: "rate", Env: "GRAPHCONFORM_RATE", Key: "target.rate", Kind: Number, Arg: "PER-SECOND", Entries: bothEntries,
+		Usage: "cap on the requests sent per second, e.g. 20 or 0.5 (default: no cap)",
+		set:   func(r *Run, v value) error { r.Config.Rate = v.n; return nil }},
 	{Name: "label-filter", Env: "GRAPHCONFORM_LABEL_FILTER", Kind: String, Arg: "EXPR", Entries: EntryRun,
 		Usage: "Ginkgo label filter over requirement IDs, levels, areas, personas, e.g. 'must && !permissions' (the suite entry has --ginkgo.label-filter)",
 		set:   func(r *Run, v value) error { r.Config.LabelFilter = v.s; return nil }},
@@ -142,6 +161,10 @@ var RunOptions = []Option{
 		Choices: []string{conformance.ExchangesAll, conformance.ExchangesFailures},
 		Usage:   "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)",
 		set:     func(r *Run, v value) error { r.Config.Exchanges = v.s; return nil }},
+	{Name: "ginkgo-report", Env: "GRAPHCONFORM_GINKGO_REPORT", Kind: String, Arg: "slim|full|none", Default: GinkgoReportSlim, Entries: EntryRun,
+		Choices: []string{GinkgoReportSlim, GinkgoReportFull, GinkgoReportNone},
+		Usage:   "ginkgo-report.json in the report directory: slim (Ginkgo's spec reports without the verdicts, which report.json holds), full, or none (the suite entry has --ginkgo.json-report)",
+		set:     func(r *Run, v value) error { r.GinkgoReport = v.s; return nil }},
 	{Name: "mutant", Env: "GRAPHCONFORM_MUTANT", Kind: String, Arg: "NAME", Entries: bothEntries,
 		Usage: "serve this mutant of the embedded mock instead of the reference (graphconform mutants lists them)",
 		set:   func(r *Run, v value) error { r.Config.Mutant = v.s; return nil }},
@@ -260,12 +283,34 @@ func (o Option) parse(items []string) (value, error) {
 		return value{d: d}, nil
 	case List:
 		return value{l: items}, nil
+	case Int:
+		if s == "" {
+			return value{}, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxInt {
+			return value{}, fmt.Errorf("not a whole number from 1 to %d", maxInt)
+		}
+		return value{n: float64(n)}, nil
+	case Number:
+		if s == "" {
+			return value{}, nil
+		}
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(n >= 0 && n <= maxInt) { // also refuses NaN
+			return value{}, fmt.Errorf("not a number from 0 to %d; write e.g. 20 or 0.5", maxInt)
+		}
+		return value{n: n}, nil
 	}
 	if len(o.Choices) > 0 && s != "" && !contains(o.Choices, s) {
 		return value{}, fmt.Errorf("want %s", strings.Join(o.Choices, " or "))
 	}
 	return value{s: s}, nil
 }
+
+// maxInt bounds Int and Number options: no target is served by more cases at once or requests a
+// second, and a bound keeps a typo (1e9) from starting a billion workers.
+const maxInt = 10000
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -463,6 +508,10 @@ func (f *File) keyValue(key string) (string, bool) {
 		v = &f.Target.PartnerID
 	case "target.timeout":
 		v = &f.Target.Timeout
+	case "target.concurrency":
+		v = &f.Target.Concurrency
+	case "target.rate":
+		v = &f.Target.Rate
 	case "run.strict":
 		v = &f.Run.Strict
 	case "run.certify":

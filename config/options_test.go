@@ -120,7 +120,8 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"strict": "true", "certify": "true", "timeout": "7m", "request-timeout": "7s", "label-filter": "must",
 		"revision": "pre-2021", "partner-id": "p-1", "spec": "x.yaml", "permissions": permFile, "shard": "2/3",
 		"share-entities": "true", "exchanges": "failures", "mutant": "m",
-		"operation": "a.b,c.d", "path": "/x/{x-id}/go", "tag": "t.one"}
+		"operation": "a.b,c.d", "path": "/x/{x-id}/go", "tag": "t.one",
+		"concurrency": "3", "rate": "2.5", "ginkgo-report": "full"}
 	check := map[string]func(Run) bool{
 		"config":          func(r Run) bool { return r.ConfigFile == cfg && len(r.Config.Personas) == 1 },
 		"base-url":        func(r Run) bool { return r.Config.BaseURL == values["base-url"] },
@@ -141,6 +142,9 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"operation":       func(r Run) bool { return slices.Equal(r.Config.Select.OperationIDs, []string{"a.b", "c.d"}) },
 		"path":            func(r Run) bool { return slices.Equal(r.Config.Select.Paths, []string{"/x/{x-id}/go"}) },
 		"tag":             func(r Run) bool { return slices.Equal(r.Config.Select.Tags, []string{"t.one"}) },
+		"concurrency":     func(r Run) bool { return r.Config.Concurrency == 3 },
+		"rate":            func(r Run) bool { return r.Config.Rate == 2.5 },
+		"ginkgo-report":   func(r Run) bool { return r.GinkgoReport == "full" },
 	}
 	for _, o := range RunOptions {
 		if o.Env == "" {
@@ -191,6 +195,10 @@ func TestRunOptionErrors(t *testing.T) {
 		{"shard", map[string]string{"GRAPHCONFORM_SHARD": "4/3"}, nil, `GRAPHCONFORM_SHARD: shard "4/3": want i/n`},
 		{"file", nil, []string{"--config", file}, file + `:2: run.strict: "maybe": not a boolean; write true or false`},
 		{"config file named by the variable", map[string]string{"GRAPHCONFORM_CONFIG": "/nonexistent/c.yaml"}, nil, "/nonexistent/c.yaml: cannot read the config file"},
+		{"concurrency", nil, []string{"--concurrency", "0"}, `--concurrency "0": not a whole number from 1 to 10000`},
+		{"concurrency variable", map[string]string{"GRAPHCONFORM_CONCURRENCY": "many"}, nil, `GRAPHCONFORM_CONCURRENCY="many": not a whole number`},
+		{"rate", nil, []string{"--rate", "-1"}, `--rate "-1": not a number from 0 to 10000`},
+		{"rate NaN", map[string]string{"GRAPHCONFORM_RATE": "NaN"}, nil, `GRAPHCONFORM_RATE="NaN": not a number`},
 		{"report dir", nil, []string{"--report-dir", file}, "cannot write the reports to " + file + ": it is a regular file, not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,7 +244,7 @@ func TestReportDirCheckedBeforeTokens(t *testing.T) {
 // Every config-file key of the table is one the file has: a misspelt Key would never be read.
 func TestRunOptionKeysExist(t *testing.T) {
 	var body strings.Builder
-	body.WriteString("revision: current\ntarget:\n  baseURL: http://127.0.0.1:1/v1.0\n  partnerId: p\n  timeout: 1s\nrun:\n  strict: true\n  certify: true\n  timeout: 1m\n")
+	body.WriteString("revision: current\ntarget:\n  baseURL: http://127.0.0.1:1/v1.0\n  partnerId: p\n  timeout: 1s\n  concurrency: 4\n  rate: 10\nrun:\n  strict: true\n  certify: true\n  timeout: 1m\n")
 	f, err := Parse("k.yaml", []byte(body.String()+personaLine), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)

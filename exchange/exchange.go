@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/graphconform/graphconform/printable"
@@ -56,8 +55,11 @@ type Client struct {
 	Retry   RetryPolicy
 	// dryRun, when set (Client.DryRun), answers DoWire instead of the network.
 	dryRun *Recorder
-	// waited is the throttling wait spent so far, in nanoseconds, against Retry.Budget.
-	waited atomic.Int64
+	// Observe, when set, hears after every answer whether it was a throttling one (429, 503): the
+	// scheduler lowers its concurrency on it. Set it before the first request.
+	Observe func(throttled bool)
+	// throttle is the shared Retry-After pause, budget and rate cap (throttle.go).
+	throttle throttle
 }
 
 // Options configure New.

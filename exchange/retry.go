@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,7 +15,8 @@ import (
 type RetryPolicy struct {
 	Max     int
 	MaxWait time.Duration
-	// Budget bounds the total time a Client waits out throttling, over all its requests; 0 means
+	// Budget bounds the total time a Client waits out throttling, over all its requests (the wall
+	// time of its pauses: concurrent requests waiting out the same pause spend it once); 0 means
 	// no bound beyond Max × MaxWait per request. Without it a target that always answers
 	// "429, Retry-After: 10" would hold a run of 41 specs for about 20 minutes.
 	Budget time.Duration
@@ -38,18 +38,6 @@ func (p RetryPolicy) next(status int, header http.Header, done int) (time.Durati
 		d = p.MaxWait
 	}
 	return d, true
-}
-
-// spend takes d out of the client's retry budget; false when it does not fit (nothing is taken).
-func (c *Client) spend(d time.Duration) bool {
-	if c.Retry.Budget <= 0 {
-		return true
-	}
-	if c.waited.Add(int64(d)) > int64(c.Retry.Budget) {
-		c.waited.Add(-int64(d))
-		return false
-	}
-	return true
 }
 
 // ParseRetryAfter reads delay-seconds or an HTTP-date (RFC 9110 §10.2.3), and also the fractional
@@ -77,21 +65,23 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // retrying sends until the answer is not a throttling one the policy waits out, and returns how
 // many answers were waited out. send reports the status and headers of what it received; Do and
-// DoWire keep the answer itself, so both honour Retry-After the same way.
+// DoWire keep the answer itself, so both honour Retry-After the same way. Every attempt first waits
+// for the client's pause and rate slot (hold), so a Retry-After holds all the client's requests.
 func (c *Client) retrying(ctx context.Context, r Request, send func() (int, http.Header, error)) (int, error) {
+	last := 0 // the status being waited out, 0 before the first answer
 	for retries := 0; ; retries++ {
+		if err := c.hold(ctx); err != nil {
+			return retries, c.gaveUp(r, last, err)
+		}
 		status, header, err := send()
 		if err != nil {
 			return retries, err
 		}
+		c.observe(status)
 		wait, ok := c.Retry.next(status, header, retries)
 		if !ok || !c.spend(wait) {
 			return retries, nil
 		}
-		select {
-		case <-ctx.Done():
-			return retries, fmt.Errorf("%s %s: gave up waiting out a %d (Retry-After): %w", r.Method, c.Redactor.String(r.URL), status, ctx.Err())
-		case <-time.After(wait):
-		}
+		last = status
 	}
 }

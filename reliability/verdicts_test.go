@@ -22,6 +22,11 @@ func runAgainst(t *testing.T, base string, args ...string) (result, string) {
 	return run(t, dir, append([]string{"run", "--config", cfg, "--report-dir", reports}, args...)...), reports
 }
 
+// serial runs one case at a time, for the tests that measure one exchange's bounds (16 MiB bodies,
+// huge headers, within a 1 s request timeout): 64 such exchanges at once on 2 cores compete for the
+// CPU inside that timeout.
+var serial = []string{"--concurrency", "1"}
+
 // TestMisbehavingTargets: targets that answer, but wrongly, get a failing verdict (exit 1) within a
 // bound; the specs they break never pass.
 func TestMisbehavingTargets(t *testing.T) {
@@ -124,7 +129,8 @@ func TestThrottledThenServed(t *testing.T) {
 	log := &faults.Log{}
 	// The first answer goes to the reachability probe (no retries); the next two are waited out.
 	_, base := faults.Serve(t, log.Wrap(faults.Throttle(3, http.StatusTooManyRequests, "1", referenceMock(t))))
-	r, _ := runAgainst(t, base)
+	// One case at a time: concurrent requests throttled together wait out one shared pause.
+	r, _ := runAgainst(t, base, serial...)
 	r.wantExit(t, 0, 2*time.Second+startup)
 	if r.elapsed < 2*time.Second {
 		t.Errorf("took %v: the two Retry-After: 1 were not honoured", r.elapsed)
@@ -155,10 +161,10 @@ func TestHugeErrorBodies(t *testing.T) {
 	t.Parallel()
 	const size = 16 << 20
 	_, plain := faults.Serve(t, referenceMock(t))
-	baseline, _ := runAgainst(t, plain)
+	baseline, _ := runAgainst(t, plain, serial...)
 	baseline.wantExit(t, 0, startup+5*time.Second)
 	_, base := faults.Serve(t, faults.BigErrors(referenceMock(t), size))
-	r, reports := runAgainst(t, base)
+	r, reports := runAgainst(t, base, serial...)
 	r.wantExit(t, 1, startup+10*time.Second)
 	rep := readReport(t, reports)
 	big := 0

@@ -54,6 +54,9 @@ type Run struct {
 	// filters: they do not apply to what was selected (no operation takes a body, none answers with
 	// content...). Such a requirement is not applicable, and no gap of a certification.
 	Inapplicable []requirement.ID `json:"inapplicable,omitempty"`
+	// Throttling is how the run paced itself against the target: cases at once, the throttling
+	// answers, and the waiting they cost within its bound; nil when unknown (a merge, an older report).
+	Throttling *Throttling `json:"throttling,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -89,6 +92,24 @@ func (b Build) String() string {
 		}
 	}
 	return s
+}
+
+// Throttling is a run's pacing (graphconform run --concurrency, --rate, the Retry-After budget).
+type Throttling struct {
+	// Concurrency is the most cases the run allowed at once (1: one at a time); PeakConcurrency the
+	// most that ran at once; Cuts how often throttling halved the limit, down to LowestConcurrency.
+	Concurrency       int `json:"concurrency"`
+	PeakConcurrency   int `json:"peakConcurrency,omitempty"`
+	Cuts              int `json:"cuts,omitempty"`
+	LowestConcurrency int `json:"lowestConcurrency,omitempty"`
+	// Answers counts the 429 and 503 answers; WaitedSeconds is the wall time the run held its
+	// requests for their Retry-After, bounded by BudgetSeconds (0: no bound).
+	Answers       int     `json:"answers"`
+	WaitedSeconds float64 `json:"waitedSeconds"`
+	BudgetSeconds float64 `json:"budgetSeconds"`
+	// RequestsPerSecond is the rate cap (0: none); PacedSeconds the time requests waited for it.
+	RequestsPerSecond float64 `json:"requestsPerSecond,omitempty"`
+	PacedSeconds      float64 `json:"pacedSeconds,omitempty"`
 }
 
 // Specs counts a run's specs.

@@ -41,6 +41,7 @@ func wantsHelp(args []string) bool {
 type runFlags struct {
 	reportDir, labelFilter string
 	verbose                bool
+	ginkgoReport           string // config.GinkgoReport*
 }
 
 var runSynopsis = config.Synopsis(config.EntryRun)
@@ -114,7 +115,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.RunTimeout > 0 {
 		deadline = start.Add(cfg.RunTimeout)
 	}
-	return runSuite(p, runFlags{reportDir: cfg.ReportDir, labelFilter: cfg.LabelFilter, verbose: run.Verbose}, deadline, stdout, stderr)
+	return runSuite(p, runFlags{reportDir: cfg.ReportDir, labelFilter: cfg.LabelFilter, verbose: run.Verbose, ginkgoReport: run.GinkgoReport}, deadline, stdout, stderr)
 }
 
 func parseLabelFilter(expr string) (types.LabelFilter, error) {

@@ -9,7 +9,10 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/gomega"
+
+	"github.com/graphconform/graphconform/config"
 
 	"github.com/graphconform/graphconform/redact"
 	"github.com/graphconform/graphconform/report"
@@ -52,21 +55,36 @@ func runSuite(p *conformance.Prepared, f runFlags, deadline time.Time, stdout, s
 		reportDir = abs
 		// Ginkgo writes its own report only at the end: a killed run must not leave the last run's.
 		_ = os.Remove(filepath.Join(abs, ginkgoJSONFile))
-		tmp, moveIntoPlace, err := ginkgoJSONReport(abs)
-		if err != nil {
-			return fail(stderr, exitConfig, "%v", err)
+		if f.ginkgoReport != config.GinkgoReportNone {
+			tmp, moveIntoPlace, err := ginkgoJSONReport(abs)
+			if err != nil {
+				return fail(stderr, exitConfig, "%v", err)
+			}
+			defer moveIntoPlace(stderr)
+			if f.ginkgoReport == config.GinkgoReportFull {
+				rc.JSONReport = tmp
+			} else {
+				// Slim: the same spec reports without the verdict entries, which are report.json's
+				// (at 1,000 actions they were most of a 329 MB file).
+				ginkgo.ReportAfterSuite("ginkgo-report.json (slim)", func(r ginkgo.Report) {
+					if err := reporters.GenerateJSONReport(conformance.SlimReport(r), tmp); err != nil {
+						fmt.Fprintf(stderr, "%s: writing %s: %v\n", programName, ginkgoJSONFile, err)
+					}
+				})
+			}
 		}
-		defer moveIntoPlace(stderr)
-		rc.JSONReport = tmp
 	}
 	t := &fakeT{}
 	start := time.Now()
 	passed := conformance.RunTree(t, "graphconform", sc, rc)
 	gate := p.Finish(stdout, passed && !t.failed)
 	if reportDir != "" {
-		fmt.Fprintf(stdout, "reports: %s\n", strings.Join([]string{
-			filepath.Join(reportDir, report.HTMLFile), filepath.Join(reportDir, report.JUnitFile),
-			filepath.Join(reportDir, report.JSONFile), filepath.Join(reportDir, ginkgoJSONFile)}, ", "))
+		names := []string{filepath.Join(reportDir, report.HTMLFile), filepath.Join(reportDir, report.JUnitFile),
+			filepath.Join(reportDir, report.JSONFile)}
+		if f.ginkgoReport != config.GinkgoReportNone {
+			names = append(names, filepath.Join(reportDir, ginkgoJSONFile))
+		}
+		fmt.Fprintf(stdout, "reports: %s\n", strings.Join(names, ", "))
 	}
 	fmt.Fprintf(stdout, "graphconform run against %s took %s\n", p.Target, time.Since(start).Round(time.Millisecond))
 	return gateExit(gate)

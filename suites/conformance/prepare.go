@@ -85,6 +85,11 @@ type Config struct {
 	// after the suite, instead of one per case (plan.Shared): a third of the requests, at the price
 	// of isolation between the specs of an operation. Off by default.
 	ShareEntities bool
+	// Concurrency bounds the cases run at once (see concurrent.go); 0 is DefaultConcurrency, 1 runs
+	// each case inside its spec, one at a time.
+	Concurrency int
+	// Rate caps the requests per second sent to the target; 0 is no cap.
+	Rate float64
 	// Exchanges says which verdicts carry their HTTP exchanges: ExchangesAll ("" too) or
 	// ExchangesFailures (every verdict but a pass; large runs save the time and memory).
 	Exchanges string

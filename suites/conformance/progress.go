@@ -3,11 +3,13 @@ package conformance
 import (
 	"bytes"
 	"io"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // RunTree runs the registered tree: ginkgo.RunSpecs with the console output batched (see
@@ -16,7 +18,20 @@ import (
 func RunTree(t ginkgo.GinkgoTestingT, description string, args ...any) bool {
 	out := newProgressWriter(formatter.ColorableStdOut, progressDelay)
 	formatter.ColorableStdOut = out // Ginkgo's default reporter is built on it inside RunSpecs
+	_, rc := ginkgo.GinkgoConfiguration()
+	for _, a := range args {
+		if c, ok := a.(types.ReporterConfig); ok {
+			rc = c
+		}
+	}
+	var st *status
+	if !rc.Verbose && !rc.VeryVerbose {
+		st = newStatus(out, terminal(os.Stdout))
+	}
+	live.Store(st) // ReportBeforeSuite begins it with the run's total (see Register)
 	defer func() {
+		st.end()
+		live.Store(nil)
 		_ = out.Flush()
 		formatter.ColorableStdOut = out.w
 	}()
@@ -37,6 +52,9 @@ type progressWriter struct {
 	buf   []byte
 	delay time.Duration
 	timer *time.Timer // pending flush, nil when buf is empty
+	// status, when set, is the live line at a terminal: marks are dropped, and anything else
+	// takes the line off first (the next redraw puts it back under it).
+	status *status
 }
 
 func newProgressWriter(w io.Writer, delay time.Duration) *progressWriter {
@@ -46,6 +64,15 @@ func newProgressWriter(w io.Writer, delay time.Duration) *progressWriter {
 func (p *progressWriter) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if st := p.status; st != nil {
+		if bytes.IndexByte(b, '\n') < 0 && isMark(b) {
+			return len(b), nil
+		}
+		if st.drawn {
+			p.buf = append(p.buf, "\r\x1b[K"...)
+			st.drawn = false
+		}
+	}
 	p.buf = append(p.buf, b...)
 	if bytes.IndexByte(b, '\n') >= 0 || len(p.buf) >= 4<<10 {
 		return len(b), p.flushLocked()

@@ -71,6 +71,7 @@ func (p *Prepared) Finish(w io.Writer, ginkgoPassed bool) string {
 	gate, _ := report.Gate(*p.Result)
 	if cfg, _ := GinkgoConfiguration(); cfg.ParallelTotal <= 1 {
 		fmt.Fprint(w, "\n"+p.Redactor.String(report.Text(*p.Result)))
+		fmt.Fprint(w, throttlingLine(p.Result.Throttling))
 	}
 	if gate == report.GatePass && !ginkgoPassed {
 		fmt.Fprintln(w, "graphconform: the gate passed but Ginkgo failed the suite (see above): not a PASS")

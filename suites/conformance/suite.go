@@ -32,22 +32,31 @@ const verdictEntry = "graphconform.verdict"
 // comparisons, each of which copies the spec's nodes: at 40,000 specs that sort was 60 % of all
 // allocations.
 func Register(p *Prepared) {
+	s := newScheduler(p)
 	for _, op := range tree(p) {
 		Describe(op.id, Label("op:"+op.id), func() {
 			for _, area := range op.areas {
 				Describe(area.name, func() {
 					for _, i := range area.cases {
-						registerCase(p, &p.Cases[i])
+						registerCase(p, s, i)
 					}
 				})
 			}
 		})
 	}
-	if p.Env.Shared != nil {
-		AfterSuite(p.Env.Shared.Close) // each parallel process deletes the entities it created
-	}
-	ReportBeforeSuite(func(r Report) { beforeSuite(p, r) })
-	ReportAfterSuite("graphconform reports", func(r Report) { afterSuite(p, r) })
+	// No case may still run when the shared entities are deleted: the pool stops first.
+	AfterSuite(func() {
+		s.close()
+		if p.Env.Shared != nil {
+			p.Env.Shared.Close() // each parallel process deletes the entities it created
+		}
+	})
+	ReportBeforeSuite(func(r Report) {
+		live.Load().begin(r.PreRunStats.SpecsThatWillRun, r.SuiteConfig)
+		s.plan(r)
+		beforeSuite(p, r)
+	})
+	ReportAfterSuite("graphconform reports", func(r Report) { afterSuite(p, s, r) })
 }
 
 // TreeOrder lists the specs as Register registers them: "operation area spec-text". A serial run
@@ -117,10 +126,13 @@ func byText(all []plan.Case, idx []int) []int {
 	return idx
 }
 
-// registerCase registers one case; the spec holds a pointer into p.Cases, not a copy of it.
-func registerCase(p *Prepared, c *plan.Case) {
+// registerCase registers case i; the spec holds its index into p.Cases, not a copy of it. The
+// scheduler runs the case, ahead of the spec or inside it, and the spec reports its verdict.
+func registerCase(p *Prepared, s *scheduler, i int) {
+	c := &p.Cases[i]
 	It(c.Text(), Label(c.Labels()...), func(ctx SpecContext) {
-		v := c.Execute(ctx, p.Env)
+		v := s.execute(ctx, i)
+		live.Load().spec(v.Outcome == verdict.Fail)
 		AddReportEntry(verdictEntry, v, ReportEntryVisibilityNever)
 		// Ginkgo has no state for the three outcomes that neither pass nor fail the run; each is a
 		// Skip whose message names it, and the requirement table after the suite tells them apart.
@@ -255,6 +267,25 @@ func verdictOf(sr types.SpecReport) (verdict.Verdict, bool) {
 	return verdict.Verdict{}, false
 }
 
+// SlimReport is r without the verdict entries: Ginkgo's spec reports (texts, labels, states, times,
+// failures) with the verdicts left to report.json, which holds each once. It copies the spec
+// reports, not r's, so the suite's own report node still sees every verdict.
+func SlimReport(r Report) Report {
+	specs := make(types.SpecReports, len(r.SpecReports))
+	for i, sr := range r.SpecReports {
+		var keep []types.ReportEntry
+		for _, e := range sr.ReportEntries {
+			if e.Name != verdictEntry {
+				keep = append(keep, e)
+			}
+		}
+		sr.ReportEntries = keep
+		specs[i] = sr
+	}
+	r.SpecReports = specs
+	return r
+}
+
 // beforeSuite writes reports that say INCOMPLETE before any spec runs, so a run that is killed
 // (SIGKILL, a final interrupt that skips the reporting, a crash) leaves reports that say so, never a
 // previous run's PASS. afterSuite overwrites them.
@@ -273,7 +304,8 @@ func beforeSuite(p *Prepared, r Report) {
 // afterSuite writes the reports, keeps the run for the console (Prepared.Result), and fails the
 // suite where the gate fails without a failed spec: nothing verified, a failed certification, an
 // incomplete run.
-func afterSuite(p *Prepared, r Report) {
+func afterSuite(p *Prepared, s *scheduler, r Report) {
+	live.Load().end() // before the reports and Ginkgo's summary
 	if r.SuiteConfig.DryRun {
 		return
 	}
@@ -281,6 +313,7 @@ func afterSuite(p *Prepared, r Report) {
 	specs, why := Completion(r, len(vs), cut)
 	run := p.ReportRun(r.StartTime, r.EndTime, vs)
 	run.Specs, run.Incomplete = &specs, p.Redactor.String(why)
+	run.Throttling = s.throttling()
 	p.Result = &run
 	if p.Config.ReportDir != "" {
 		if err := writeReports(p.Config.ReportDir, run); err != nil {
