@@ -19,8 +19,8 @@ const Mask = "<redacted>"
 
 var (
 	jwtLike    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
-	authHeader = regexp.MustCompile(`(?i)(authorization\s*[:=]\s*"?\s*)(bearer|basic)\s+[^\s"',;]+`)
-	bearerWord = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{16,}=*`)
+	authHeader = regexp.MustCompile(`(?i)(authorization\s*[:=]\s*"?\s*)(bearer|basic)\s+([^\s"',;]+)`)
+	bearerWord = regexp.MustCompile(`(?i)\b(bearer)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
 )
 
 // Redactor scrubs strings. The zero value scrubs only credential-shaped text.
@@ -74,61 +74,172 @@ func (r *Redactor) SecretBytes() *Index { return r.Index() }
 // String returns s with every known secret (in any of its forms, and any run of MinSecret bytes of
 // one) and every credential-shaped substring masked.
 func (r *Redactor) String(s string) string {
-	return scrubShapes(mask(r.Index(), s), false)
+	spans, known := spansOf(r.Index(), s)
+	out := replace(s, spans)
+	if known {
+		// A secret masked inside an Authorization value lets its pattern take the rest of the
+		// value, past a space or quote the secret held (as masking the secret first always did).
+		out = scrubShapes(out, false)
+	}
+	return out
 }
 
 // Bytes is String for byte slices.
 func (r *Redactor) Bytes(b []byte) string { return r.String(string(b)) }
 
-// Hide returns a copy of b with every byte of a known secret's run replaced by '*': the length
-// (and every count derived from it) stays true.
+// Hide returns a copy of b with every byte String would mask replaced by '*': the length (and
+// every count derived from it) stays true.
 func (r *Redactor) Hide(b []byte) []byte {
 	out := slices.Clone(b)
-	scan(r.Index(), b, func(start, end int) {
-		for i := start; i < end; i++ {
+	spans, _ := spansOf(r.Index(), string(b))
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1]; i++ {
 			out[i] = '*'
 		}
-	})
+	}
 	return out
 }
 
-// mask replaces each run of a secret in s with one Mask (overlapping and adjacent runs with one).
-func mask(x *Index, s string) string {
-	var found [][2]int
-	scan(x, s, func(start, end int) { found = append(found, [2]int{start, end}) })
-	if len(found) == 0 {
+// spansOf returns the ranges of s to mask, sorted, overlapping and adjacent ones merged; known
+// tells whether a secret's run or a hole is among them.
+//
+// Every range is found in s as given, not in s with some ranges masked already: tokens of one
+// issuer share their opening (the header, "eyJ" of the payload), and a JWT we never registered
+// whose shared opening had been masked first would no longer look like a JWT, and its payload and
+// signature would go out. Text in which a secret was hidden in place before has lost that shape
+// for good: see holes.
+func spansOf(x *Index, s string) (spans [][2]int, known bool) {
+	scan(x, s, func(start, end int) { spans = append(spans, [2]int{start, end}) })
+	spans = holes(s, spans)
+	known = len(spans) > 0
+	return merge(shapeSpans(s, false, spans)), known
+}
+
+// holes appends the tokens of s that hold a hole: MinSecret or more '*', what Hide and a stream
+// mask (exchange) leave in place of a secret's run. A token (a run of JWT characters and holes)
+// is taken whole when it still looks like a credential going on around its hole: it holds a '.'
+// (the parts of a JWT), MinSecret characters between two holes (runs of two secrets in one word),
+// or 2*MinSecret at an edge. A token that shows less is what a stream leaves of a secret it masked
+// (a tampered byte between two runs; up to 10 base64 or 15 hex characters, under MinSecret
+// bytes, at the edge of a re-encoded one; a JWT's opening it held back) and stays as it is;
+// exchange shows its holes as Mask.
+func holes(s string, spans [][2]int) [][2]int {
+	for i := strings.Index(s, hole); i >= 0; {
+		a, b := i, i
+		for a > 0 && (credential[s[a-1]] || s[a-1] == '*') {
+			a--
+		}
+		for b < len(s) && (credential[s[b]] || s[b] == '*') {
+			b++
+		}
+		if tokenAround(s[a:b]) {
+			spans = append(spans, [2]int{a, b})
+		}
+		k := strings.Index(s[b:], hole)
+		if k < 0 {
+			break
+		}
+		i = b + k
+	}
+	return spans
+}
+
+// tokenAround: the token t, which holds a hole, shows more of a credential than a masked secret's
+// edges (see holes).
+func tokenAround(t string) bool {
+	if strings.IndexByte(t, '.') >= 0 {
+		return true
+	}
+	parts := strings.Split(t, "*") // visible runs, with "" between the stars
+	for i, v := range parts {
+		interior := i > 0 && i < len(parts)-1
+		if interior && len(v) >= MinSecret || len(v) >= 2*MinSecret {
+			return true
+		}
+	}
+	return false
+}
+
+// merge sorts spans and merges the overlapping and adjacent ones (one Mask for both).
+func merge(spans [][2]int) [][2]int {
+	if len(spans) < 2 {
+		return spans
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		if last := &merged[len(merged)-1]; sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+		} else {
+			merged = append(merged, sp)
+		}
+	}
+	return merged
+}
+
+// hole is the shortest run of '*' taken for a secret hidden in place (holes).
+var hole = strings.Repeat("*", MinSecret)
+
+// credential are the bytes of a JWT (base64url and '.').
+var credential = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") {
+		t[c] = true
+	}
+	return t
+}()
+
+// replace returns s with each of the (sorted, disjoint) spans replaced by one Mask.
+func replace(s string, spans [][2]int) string {
+	if len(spans) == 0 {
 		return s
 	}
-	slices.SortFunc(found, func(a, b [2]int) int { return a[0] - b[0] })
 	var b strings.Builder
 	b.Grow(len(s))
-	last := 0 // s[:last] is written
-	for i, run := range found {
-		if i == 0 || run[0] > last {
-			b.WriteString(s[last:run[0]])
-			b.WriteString(Mask)
-		}
-		last = max(last, run[1])
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(s[last:sp[0]])
+		b.WriteString(Mask)
+		last = sp[1]
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
 
-// scrubShapes masks credential-shaped text. Each pattern runs only where its literal prefix occurs
+// shapeSpans appends the credential-shaped ranges of s to spans: an Authorization or Bearer
+// credential (not its scheme), a JWT. Each pattern runs only where its literal prefix occurs
 // (skipping the regexps for strings without one was ~10 % of a large run's CPU; gating each one
 // precisely, about 4 % more: a 401's WWW-Authenticate names both words). all runs every pattern:
 // the reference the fuzz test compares with.
-func scrubShapes(s string, all bool) string {
+func shapeSpans(s string, all bool, spans [][2]int) [][2]int {
 	if all || authPrefix(s) {
-		s = authHeader.ReplaceAllString(s, "${1}${2} "+Mask)
+		for _, m := range authHeader.FindAllStringSubmatchIndex(s, -1) {
+			spans = append(spans, [2]int{m[6], m[7]})
+		}
 	}
 	if all || bearerPrefix(s) {
-		s = bearerWord.ReplaceAllString(s, "${1} "+Mask)
+		for _, m := range bearerWord.FindAllStringSubmatchIndex(s, -1) {
+			spans = append(spans, [2]int{m[4], m[5]})
+		}
 	}
 	if all || strings.Contains(s, "eyJ") {
-		s = jwtLike.ReplaceAllString(s, Mask)
+		for p := 0; p < len(s); {
+			m := jwtLike.FindStringIndex(s[p:])
+			if m == nil {
+				break
+			}
+			a := p + m[0]
+			spans = append(spans, [2]int{a, p + m[1]})
+			// The next JWT may begin inside this one's second or third part: two tokens glued
+			// together, the first one's signature running into the second one's header.
+			p = a + strings.IndexByte(s[a:], '.') + 1
+		}
 	}
-	return s
+	return spans
+}
+
+// scrubShapes masks the credential-shaped text of s.
+func scrubShapes(s string, all bool) string {
+	return replace(s, merge(shapeSpans(s, all, nil)))
 }
 
 // authPrefix: authHeader needs "authorization", optional white space, then ':' or '='.
