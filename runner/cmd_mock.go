@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -16,9 +15,7 @@ import (
 
 	"github.com/graphconform/graphconform/fixtures/mock"
 	"github.com/graphconform/graphconform/fixtures/mutant"
-	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/persona"
-	"github.com/graphconform/graphconform/spec"
 )
 
 func init() {
@@ -176,22 +173,13 @@ func (s mockSelection) match() (func(*mock.Operation) bool, error) {
 // describedOptions loads the description (once: a Graph-sized one takes seconds) and the
 // permissions file into mock options.
 func describedOptions(opts *mock.Options, specFile, permsFile string, sel mockSelection, keys listFlag) error {
-	data, err := readMaybeGzip(specFile, input.Description, "OpenAPI descriptions")
-	if err != nil {
+	var err error
+	if opts.Spec, err = mock.LoadSpecs(specFile); err != nil {
 		return fmt.Errorf("--spec: %w", err)
 	}
-	d, err := spec.Load(specFile, data)
-	if err != nil {
-		return err
-	}
-	opts.Spec = d.Doc
 	if permsFile != "" {
-		data, err := readMaybeGzip(permsFile, input.Permissions, "permissions files")
-		if err != nil {
+		if opts.Permissions, err = mock.LoadPermissions(permsFile); err != nil {
 			return fmt.Errorf("--permissions: %w", err)
-		}
-		if opts.Permissions, err = mock.ParsePermissions(data); err != nil {
-			return fmt.Errorf("--permissions %s: %w", permsFile, err)
 		}
 	}
 	if opts.Select, err = sel.match(); err != nil {
@@ -208,28 +196,4 @@ func describedOptions(opts *mock.Options, specFile, permsFile string, sel mockSe
 		opts.Keys[name] = key
 	}
 	return nil
-}
-
-// readMaybeGzip reads a file, decompressing it when its name ends in .gz (within the same limit).
-func readMaybeGzip(path string, limit int64, what string) ([]byte, error) {
-	if !strings.HasSuffix(path, ".gz") {
-		return input.ReadFile(path, limit, what)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	data, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than the %s limit for %s once decompressed", path, input.Size(limit), what)
-	}
-	return data, nil
 }

@@ -50,6 +50,9 @@ type Config struct {
 	Specs       []string
 	Select      spec.Selector
 	Permissions spec.PermissionSource
+	// PermissionsFile is the permissions.json Permissions was read from: the embedded mock reads
+	// it with its own reader (an independent oracle); "" = none.
+	PermissionsFile string
 	Timeout     time.Duration
 	TLS         *tls.Config
 	Retry       *exchange.RetryPolicy
@@ -225,9 +228,23 @@ func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error)
 	return out, nil
 }
 
-// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas.
+// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas:
+// the reference area for the shipped description, else the run's own descriptions (and
+// permissions.json) through the mock's description engine.
 func startEmbedded(cfg Config, revision string) (*mock.Server, persona.Set, error) {
 	opts := mock.Options{Revision: revision}
+	if len(cfg.Specs) > 0 {
+		doc, err := mock.LoadSpecs(cfg.Specs...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+		}
+		opts.Spec = doc
+		if cfg.PermissionsFile != "" {
+			if opts.Permissions, err = mock.LoadPermissions(cfg.PermissionsFile); err != nil {
+				return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+			}
+		}
+	}
 	handler, err := embeddedHandler(cfg.Mutant, opts)
 	if err != nil {
 		return nil, nil, err
