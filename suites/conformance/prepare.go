@@ -50,9 +50,6 @@ type Config struct {
 	Specs       []string
 	Select      spec.Selector
 	Permissions spec.PermissionSource
-	// PermissionsFile is the permissions.json Permissions was read from: the embedded mock reads
-	// it with its own reader (an independent oracle); "" = none.
-	PermissionsFile string
 	Timeout     time.Duration
 	TLS         *tls.Config
 	Retry       *exchange.RetryPolicy
@@ -76,6 +73,9 @@ type Config struct {
 	// Exchanges says which verdicts carry their HTTP exchanges: ExchangesAll ("" too) or
 	// ExchangesFailures (every verdict but a pass; large runs save the time and memory).
 	Exchanges string
+	// PermissionsFile is the permissions.json Permissions was read from: the embedded mock reads
+	// it with its own reader (an independent oracle); "" = none.
+	PermissionsFile string
 }
 
 // Values of Config.Exchanges.
