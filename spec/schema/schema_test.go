@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -251,7 +252,7 @@ func TestMinimalAgainstPublishedV1(t *testing.T) {
 	if err := d.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation()); err != nil {
 		t.Logf("description does not validate (not required here): %.200v", err)
 	}
-	n, bad := 0, 0
+	n, bad, total, biggest := 0, 0, 0, 0
 	for p, item := range d.Paths.Map() {
 		for _, op := range []*openapi3.Operation{item.Post, item.Patch} {
 			if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
@@ -262,7 +263,20 @@ func TestMinimalAgainstPublishedV1(t *testing.T) {
 				continue
 			}
 			n++
+			raw, err := schema.Bundle(mt.Schema)
+			if err != nil {
+				t.Fatalf("%s: Bundle: %v", p, err)
+			}
+			total += len(raw)
+			biggest = max(biggest, len(raw))
+			back, err := schema.Load(raw)
+			if err != nil {
+				t.Fatalf("%s: Load: %v", p, err)
+			}
 			v, err := schema.Minimal(mt.Schema)
+			if w, err2 := schema.Minimal(back); err2 != nil || !reflect.DeepEqual(v, w) {
+				t.Errorf("%s: the bundle's minimal value differs: %v %v", p, err2, w)
+			}
 			if err != nil {
 				bad++
 				t.Errorf("%s: Minimal: %v", p, err)
@@ -277,8 +291,48 @@ func TestMinimalAgainstPublishedV1(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d request bodies, %d invalid", n, bad)
+	t.Logf("%d request bodies, %d invalid; bundles %d bytes in all, the biggest %d", n, bad, total, biggest)
 	if n < 1000 {
 		t.Errorf("only %d request bodies found", n)
+	}
+}
+
+func TestBundleRoundTrip(t *testing.T) {
+	d := load(t)
+	for _, name := range []string{"microsoft.graph.thing", "microsoft.graph.ODataErrors.ODataError", "closed"} {
+		r := ref(d, name)
+		raw, err := schema.Bundle(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := schema.Bundle(r)
+		if string(raw) != string(again) {
+			t.Errorf("%s: bundles differ between calls", name)
+		}
+		back, err := schema.Load(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		v1, _ := schema.Minimal(r)
+		v2, _ := schema.Minimal(back)
+		if !reflect.DeepEqual(v1, v2) {
+			t.Errorf("%s: %v != %v", name, v1, v2)
+		}
+	}
+	inline := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"a"},
+		Properties: openapi3.Schemas{"a": ref(d, "microsoft.graph.status")}}}
+	raw, err := schema.Bundle(inline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := schema.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(back, []byte(`{"a":"nope"}`), schema.Options{}); err == nil {
+		t.Error("bundled enum lost")
+	}
+	if _, err := schema.Load([]byte(`{}`)); err == nil {
+		t.Error("a bundle without root loaded")
 	}
 }
