@@ -36,7 +36,7 @@ func gzipCopy(t *testing.T, src string) string {
 // selected by --path.
 func TestMockSpec(t *testing.T) {
 	desc := gzipCopy(t, graphData+"msgraph-openapi-remoteassistancepartners-v1.0.yaml")
-	perms := graphData + "msgraph-v1.0/permissions.json.gz"
+	perms := "../permissions/testdata/graph-permissions-remoteassistancepartners.json" // Microsoft's, cut to the area
 	cfg, stop := startMock(t, "--spec", desc, "--permissions", perms, "--path", "/deviceManagement/remoteAssistancePartners/*/disconnect")
 	b, err := os.ReadFile(cfg)
 	if err != nil {

@@ -233,7 +233,9 @@ func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error)
 // permissions.json) through the mock's description engine.
 func startEmbedded(cfg Config, revision string) (*mock.Server, persona.Set, error) {
 	opts := mock.Options{Revision: revision}
-	if len(cfg.Specs) > 0 {
+	// A permission source without its file cannot be read by the mock's own reader: such a run is
+	// served by the reference area, as before the engine.
+	if len(cfg.Specs) > 0 && (cfg.Permissions == nil || cfg.PermissionsFile != "") {
 		doc, err := mock.LoadSpecs(cfg.Specs...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("the embedded mock: %w", err)
