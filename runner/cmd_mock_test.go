@@ -81,6 +81,7 @@ func TestMockSpec(t *testing.T) {
 }
 
 func TestMockSpecErrors(t *testing.T) {
+	const shipped = "../spec/openapi/disconnect.yaml"
 	for _, c := range []struct {
 		args []string
 		code int
@@ -88,9 +89,9 @@ func TestMockSpecErrors(t *testing.T) {
 	}{
 		{[]string{"mock", "--permissions", "p.json"}, exitUsage, "need --spec"},
 		{[]string{"mock", "--spec", "/nonexistent.yaml"}, exitConfig, "--spec"},
-		{[]string{"mock", "--spec", graphData + "msgraph-openapi-remoteassistancepartners-v1.0.yaml", "--operation", "no.such.op"}, exitConfig, "selection keeps none"},
-		{[]string{"mock", "--spec", graphData + "msgraph-openapi-remoteassistancepartners-v1.0.yaml", "--key", "novalue"}, exitConfig, "--key"},
-		{[]string{"mock", "--spec", graphData + "msgraph-openapi-remoteassistancepartners-v1.0.yaml", "--permissions", graphData + "msgraph-openapi-remoteassistancepartners-v1.0.yaml"}, exitConfig, "permissions.json"},
+		{[]string{"mock", "--spec", shipped, "--operation", "no.such.op"}, exitConfig, "selection keeps none"},
+		{[]string{"mock", "--spec", shipped, "--key", "novalue"}, exitConfig, "--key"},
+		{[]string{"mock", "--spec", shipped, "--permissions", shipped}, exitConfig, "permissions.json"},
 	} {
 		r := inProcess(c.args...)
 		if r.code != c.code || !strings.Contains(r.stderr, c.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
