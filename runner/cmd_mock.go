@@ -35,7 +35,7 @@ func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sel.paths, "path", "serve only paths matching this glob, * any characters (repeatable; with --spec)")
 	fs.Var(&sel.tags, "tag", "serve only operations with this tag (repeatable; with --spec)")
 	var keys listFlag
-	fs.Var(&keys, "key", "an existing entity of a collection the description cannot create into: path-parameter name=key, e.g. user-id=0f1e... (repeatable; with --spec)")
+	fs.Var(&keys, "key", "an entity that exists without being created (collections the description cannot create into): path-parameter name=key, e.g. user-id=0f1e... (repeatable; with --spec)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
