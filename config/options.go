@@ -144,7 +144,7 @@ var RunOptions = []Option{
 		Usage: "Microsoft permissions.json: the permission table of operations whose description has no x-ms-permissions",
 		set: func(r *Run, v value) error {
 			o, err := permissions.LoadFile(v.s)
-			r.Config.Permissions = o
+			r.Config.Permissions, r.Config.PermissionsFile = o, v.s
 			return err
 		}},
 	{Name: "shard", Env: "GRAPHCONFORM_SHARD", Kind: String, Arg: "i/n", Entries: bothEntries,

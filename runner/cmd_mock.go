@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -21,13 +23,30 @@ func init() {
 }
 
 func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("mock", "[--addr 127.0.0.1:8080] [--mutant NAME] [--revision current|pre-2021] [--write-config FILE]", stderr)
+	fs := newFlags("mock", "[--addr 127.0.0.1:8080] [--spec FILE [--permissions FILE] [--operation ID] [--path GLOB] [--tag TAG] [--key NAME=KEY]] [--mutant NAME] [--revision current|pre-2021] [--write-config FILE]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	name := fs.String("mutant", "", "serve this mutant instead of the reference mock (graphconform mutants lists them)")
 	revision := fs.String("revision", "", "permission-table revision to serve: current or pre-2021 (default: current, or the mutant's)")
 	writeConfig := fs.String("write-config", "", "also write the config to this file once the mock listens (for scripts: wait for the file)")
+	specFile := fs.String("spec", "", "serve this OpenAPI description (YAML or JSON, .gz too) instead of the reference area: every operation of it, or the selected ones")
+	permsFile := fs.String("permissions", "", "Microsoft's permissions.json (.gz too): the permission table of operations without x-ms-permissions")
+	var sel mockSelection
+	fs.Var(&sel.ops, "operation", "serve only this operationId (repeatable; with --spec)")
+	fs.Var(&sel.paths, "path", "serve only paths matching this glob, * any characters (repeatable; with --spec)")
+	fs.Var(&sel.tags, "tag", "serve only operations with this tag (repeatable; with --spec)")
+	var keys listFlag
+	fs.Var(&keys, "key", "an entity that exists without being created (collections the description cannot create into): path-parameter name=key, e.g. user-id=0f1e... (repeatable; with --spec)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
+	}
+	opts := mock.Options{Revision: *revision}
+	if *specFile == "" && (*permsFile != "" || !sel.empty() || len(keys) > 0) {
+		return fail(stderr, exitUsage, "--permissions, --operation, --path, --tag and --key need --spec")
+	}
+	if *specFile != "" {
+		if err := describedOptions(&opts, *specFile, *permsFile, sel, keys); err != nil {
+			return fail(stderr, exitConfig, "%v", err)
+		}
 	}
 	// Signals are caught before the mock announces itself: a script that stops it as soon as the
 	// config appears must get a clean shutdown, not the default signal death.
@@ -37,7 +56,7 @@ func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rev := *revision
 	var handler http.Handler
 	if *name == "" {
-		m, err := mock.New(mock.Options{Revision: rev})
+		m, err := mock.New(opts)
 		if err != nil {
 			return fail(stderr, exitUsage, "%v", err)
 		}
@@ -50,7 +69,8 @@ func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if rev == "" {
 			rev = m.Revision // a mutant breaks a rule of one revision
 		}
-		h, err := m.Handler(mock.Options{Revision: rev})
+		opts.Revision = rev
+		h, err := m.Handler(opts)
 		if err != nil {
 			return fail(stderr, exitUsage, "%v", err)
 		}
@@ -58,6 +78,9 @@ func cmdMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if rev == "" {
 		rev = mock.RevisionCurrent
+	}
+	if *specFile != "" {
+		what = strings.Replace(what, "the reference mock", "the mock", 1) + " of " + *specFile
 	}
 	srv, err := mock.StartAddr(*addr, handler) // the same server limits as the embedded mock
 	if err != nil {
@@ -113,4 +136,64 @@ func mockConfig(base, revision, what string, remote bool) string {
 			p.Name, p.Account, strings.Join(p.Permissions, ", "))
 	}
 	return b.String()
+}
+
+// mockSelection is --operation, --path and --tag: an operation is served when it matches any
+// given value of each flag used.
+type mockSelection struct{ ops, paths, tags listFlag }
+
+func (s mockSelection) empty() bool { return len(s.ops)+len(s.paths)+len(s.tags) == 0 }
+
+func (s mockSelection) match() (func(*mock.Operation) bool, error) {
+	if s.empty() {
+		return nil, nil
+	}
+	var globs []*regexp.Regexp
+	for _, g := range s.paths {
+		re, err := regexp.Compile("(?i)^" + strings.ReplaceAll(regexp.QuoteMeta(g), `\*`, ".*") + "$")
+		if err != nil {
+			return nil, fmt.Errorf("--path %q: %v", g, err)
+		}
+		globs = append(globs, re)
+	}
+	return func(o *mock.Operation) bool {
+		if len(s.ops) > 0 && !slices.Contains(s.ops, o.ID) {
+			return false
+		}
+		if len(s.tags) > 0 && !slices.ContainsFunc(o.Tags, func(t string) bool { return slices.Contains(s.tags, t) }) {
+			return false
+		}
+		if len(globs) > 0 && !slices.ContainsFunc(globs, func(re *regexp.Regexp) bool { return re.MatchString(o.Template) }) {
+			return false
+		}
+		return true
+	}, nil
+}
+
+// describedOptions loads the description (once: a Graph-sized one takes seconds) and the
+// permissions file into mock options.
+func describedOptions(opts *mock.Options, specFile, permsFile string, sel mockSelection, keys listFlag) error {
+	var err error
+	if opts.Spec, err = mock.LoadSpecs(specFile); err != nil {
+		return fmt.Errorf("--spec: %w", err)
+	}
+	if permsFile != "" {
+		if opts.Permissions, err = mock.LoadPermissions(permsFile); err != nil {
+			return fmt.Errorf("--permissions: %w", err)
+		}
+	}
+	if opts.Select, err = sel.match(); err != nil {
+		return err
+	}
+	for _, kv := range keys {
+		name, key, ok := strings.Cut(kv, "=")
+		if !ok || name == "" || key == "" {
+			return fmt.Errorf("--key %q: want path-parameter-name=key, e.g. user-id=0f1e2d3c", kv)
+		}
+		if opts.Keys == nil {
+			opts.Keys = map[string]string{}
+		}
+		opts.Keys[name] = key
+	}
+	return nil
 }

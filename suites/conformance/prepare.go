@@ -93,6 +93,9 @@ type Config struct {
 	// Exchanges says which verdicts carry their HTTP exchanges: ExchangesAll ("" too) or
 	// ExchangesFailures (every verdict but a pass; large runs save the time and memory).
 	Exchanges string
+	// PermissionsFile is the permissions.json Permissions was read from: the embedded mock reads
+	// it with its own reader (an independent oracle); "" = none.
+	PermissionsFile string
 }
 
 // Values of Config.Exchanges.
@@ -314,9 +317,25 @@ func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error)
 	return out, nil
 }
 
-// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas.
+// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas:
+// the reference area for the shipped description, else the run's own descriptions (and
+// permissions.json) through the mock's description engine.
 func startEmbedded(cfg Config, revision string) (*mock.Server, persona.Set, error) {
 	opts := mock.Options{Revision: revision}
+	// A permission source without its file cannot be read by the mock's own reader: such a run is
+	// served by the reference area, as before the engine.
+	if len(cfg.Specs) > 0 && (cfg.Permissions == nil || cfg.PermissionsFile != "") {
+		doc, err := mock.LoadSpecs(cfg.Specs...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+		}
+		opts.Spec = doc
+		if cfg.PermissionsFile != "" {
+			if opts.Permissions, err = mock.LoadPermissions(cfg.PermissionsFile); err != nil {
+				return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+			}
+		}
+	}
 	handler, err := embeddedHandler(cfg.Mutant, opts)
 	if err != nil {
 		return nil, nil, err
