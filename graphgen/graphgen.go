@@ -129,8 +129,10 @@ func (g *Graph) MockSets() []mock.EntitySet {
 		ms := mock.EntitySet{Root: s.Root, Name: s.Nav, Type: s.Type}
 		for _, a := range s.Actions {
 			ma := mock.Action{Name: a.Name, Returns: a.Returns}
-			if a.Body {
+			if a.Body { // as writeSet declares it: a required body of three nullable parameters
 				ma.Params = []string{"comment", "items", "target"}
+				ma.Required = true
+				ma.Types = map[string]string{"comment": "string", "items": "array", "target": "object"}
 			}
 			ms.Actions = append(ms.Actions, ma)
 		}

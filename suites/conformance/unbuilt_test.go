@@ -130,9 +130,10 @@ func TestDryRunSaysWhyASpecCannotSend(t *testing.T) {
 			"    POST    " + base + "/deviceManagement/remoteAssistancePartners/dry-run-partner/beginOnboarding  as admin\n",
 		// no persona for it: says so
 		"  PERM-005 [MAY] no persona exercises this row\n    cannot send its request: persona not configured",
-		// the placeholder is named, and the case says why it sends nothing of its own
-		"    POST    " + base + "/users/%7Buser-id%7D/remoteAssistancePartners  as admin (path placeholder {user-id} not filled)\n" +
-			"    cannot send its request: setup: creating an entity: POST " + base + "/users/{user-id}/remoteAssistancePartners: dry run: the path still holds the template placeholder {user-id}",
+		// a parent key it can neither create nor was given: it sends nothing and names the key to configure
+		"users.remoteAssistancePartners.disconnect (POST /users/{user-id}/remoteAssistancePartners/{remoteAssistancePartner-id}/disconnect)\n" +
+			"  DISC-001 [MUST] the documented request answers 204\n" +
+			"    cannot send its request: no key for {user-id}: the description declares no POST on its collection, so configure an existing one as target.keys.user-id\n",
 		// unbuilt operations, with their reasons
 		"not built, so not exercised (6 selected operations):\n  deviceManagement.ListRemoteAssistancePartners (GET /deviceManagement/remoteAssistancePartners): " + spec.ReasonNotAction,
 		"specs cannot send their request; 6 selected operations not built.\n",
