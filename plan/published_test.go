@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/graphconform/graphconform/contract"
 	"github.com/graphconform/graphconform/exchange"
 	"github.com/graphconform/graphconform/fixtures/mock"
+	"github.com/graphconform/graphconform/internal/msgraphdata"
 	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/redact"
@@ -24,24 +24,6 @@ import (
 )
 
 const graphData = "../../shared/graph-data/"
-
-func gunzip(t *testing.T, path string) []byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("Microsoft's data is not here: %v", err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 var (
 	publishedOnce sync.Once
@@ -56,8 +38,8 @@ func published(t *testing.T) (*spec.Description, *permissions.Overlay) {
 	if testing.Short() {
 		t.Skip("loads the 17.5 MB description")
 	}
-	desc := gunzip(t, graphData+"msgraph-v1.0/openapi-v1.0.yaml.gz")
-	perms := gunzip(t, graphData+"msgraph-v1.0/permissions.json.gz")
+	desc := msgraphdata.OpenAPI(t) // skips when the shared data is absent
+	perms := msgraphdata.PermissionsJSON(t)
 	publishedOnce.Do(func() {
 		if publishedDesc, publishedErr = spec.Load("openapi-v1.0.yaml", desc); publishedErr != nil {
 			return
