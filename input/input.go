@@ -8,6 +8,7 @@ package input
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +49,34 @@ func (e *TooLarge) Error() string {
 // more than limit bytes ("read /dev/zero: larger than the 4 MiB limit for config files"). A regular
 // file is measured before it is read; anything else (a device, a pipe) is read up to the limit.
 // Other errors are those of package os.
+//
+// A gzip file (Microsoft ships its descriptions and permissions.json compressed) is read in place:
+// its content is returned, and the limit bounds the content too, so a small file that inflates
+// without end is refused like an endless pipe.
 func ReadFile(path string, limit int64, what string) ([]byte, error) {
+	raw, err := readRaw(path, limit, what)
+	if err != nil || !bytes.HasPrefix(raw, gzipMagic) {
+		return raw, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, &fs.PathError{Op: "gunzip", Path: path, Err: err}
+	}
+	defer zr.Close()
+	data, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "gunzip", Path: path, Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(path, limit, what)
+	}
+	return data, nil
+}
+
+// gzipMagic opens every gzip stream (RFC 1952 §2.3.1).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+func readRaw(path string, limit int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"os"
 	"path/filepath"
@@ -71,5 +72,32 @@ func TestSize(t *testing.T) {
 		if got := Size(n); got != want {
 			t.Errorf("Size(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestGzipInPlace: Microsoft's compressed data reads as its content; a gzip bomb and a corrupt
+// stream are refused with the file's name, never inflated without bound.
+func TestGzipInPlace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, content []byte) string {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(content)
+		zw.Close()
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b.Bytes(), 0o600)
+		return p
+	}
+	if b, err := ReadFile(write("ok.json.gz", []byte(`{"a":1}`)), 1024, "things"); err != nil || string(b) != `{"a":1}` {
+		t.Errorf("gzip: %q %v", b, err)
+	}
+	bomb := write("bomb.gz", bytes.Repeat([]byte{0}, 1<<20)) // about 1 KiB on disk
+	if _, err := ReadFile(bomb, 64<<10, "things"); err == nil || !strings.Contains(err.Error(), "larger than the 64 KiB limit for things") {
+		t.Errorf("bomb: %v", err)
+	}
+	corrupt := filepath.Join(dir, "corrupt.gz")
+	os.WriteFile(corrupt, []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 'x', 'y'}, 0o600)
+	if _, err := ReadFile(corrupt, 1024, "things"); err == nil || !strings.Contains(err.Error(), "corrupt.gz") {
+		t.Errorf("corrupt: %v", err)
 	}
 }

@@ -57,6 +57,17 @@ type Run struct {
 	// Throttling is how the run paced itself against the target: cases at once, the throttling
 	// answers, and the waiting they cost within its bound; nil when unknown (a merge, an older report).
 	Throttling *Throttling `json:"throttling,omitempty"`
+	// Product is what was certified, as the config's product section names it (vendor, product,
+	// version, contact); nil when the config has none.
+	Product *Product `json:"product,omitempty"`
+	// Personas are who the run called the target as: names, account kinds and permissions, never
+	// tokens. Derived (fixture) personas are included; a run of thousands lists each once.
+	Personas []PersonaInfo `json:"personas,omitempty"`
+	// CommandLine is the command that ran (arguments as given, each redacted by the caller), so a
+	// reader can repeat the run.
+	CommandLine []string `json:"commandLine,omitempty"`
+	// Selection names what the run selected (--operation, --path, --tag or select:), "" for all.
+	Selection string `json:"selection,omitempty"`
 	// Summary is computed by the writer from Verdicts (verdict.Summarize) when marshalled, so a
 	// report can never carry a summary that disagrees with its verdicts.
 }
@@ -92,6 +103,22 @@ func (b Build) String() string {
 		}
 	}
 	return s
+}
+
+// Product identifies the implementation a run judged (config: product.vendor, .product, .version,
+// .contact), the way a Kubernetes conformance submission pairs its results with a PRODUCT.yaml.
+type Product struct {
+	Vendor  string `json:"vendor,omitempty"`
+	Name    string `json:"product,omitempty"`
+	Version string `json:"version,omitempty"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// PersonaInfo is a persona as reports show it: never its token.
+type PersonaInfo struct {
+	Name        string   `json:"name"`
+	Account     string   `json:"account"`
+	Permissions []string `json:"permissions"`
 }
 
 // Throttling is a run's pacing (graphconform run --concurrency, --rate, the Retry-After budget).
