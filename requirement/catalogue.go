@@ -5,50 +5,50 @@ package requirement
 // page (its description's externalDocs) and name in their place, so that every verdict cites the
 // page of the operation it judged. The exemplar's page is
 // https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-disconnect?view=graph-rest-1.0
-// (seed docs: its current revision in Russian, the pre-2021-04-22 one in Chinese; see
-// ../shared/notes/graph-contract.md).
+// (its current revision and the one before 22 April 2021; see ../shared/notes/graph-contract.md).
 const (
 	OperationPage    = "the operation's Graph reference page"
 	OperationPageURL = "https://learn.microsoft.com/graph/api/overview?view=graph-rest-1.0"
 )
 
-// Sources cited by the catalogue.
+// Sources cited by the catalogue, named as their documents are titled, so that a reader can find
+// them without knowing this project. URLs are stable: reports link them.
 var (
 	srcDoc              = Source{Doc: OperationPage, URL: OperationPageURL}
-	srcDocPerms         = Source{Doc: OperationPage + ", Permissions table (revision-dependent)", URL: OperationPageURL + "#permissions"}
-	srcRFC9110NoContent = Source{Doc: "RFC 9110 §15.3.5 (204 No Content) and §8.6 (Content-Length)",
+	srcDocPerms         = Source{Doc: OperationPage + ", its Permissions table (which differs between revisions of the page)", URL: OperationPageURL + "#permissions"}
+	srcRFC9110NoContent = Source{Doc: "RFC 9110 HTTP Semantics, §15.3.5 204 No Content and §8.6 Content-Length",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-15.3.5"}
-	srcODataActions = Source{Doc: "OData 4.01 Part 1 §11.5.4.1 (invoking an action)",
+	srcODataActions = Source{Doc: "OData 4.01 Part 1: Protocol, §11.5.5.1 Invoking an Action",
 		URL: "https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_InvokinganAction"}
-	srcODataUnknownParam = Source{Doc: "OData 4.01 Part 1 §11.5.4.1; ODL ODataParameterReaderCore_ParameterNameNotInMetadata",
+	srcODataUnknownParam = Source{Doc: "OData 4.01 Part 1: Protocol, §11.5.5.1 Invoking an Action (Microsoft's OData library, on which Graph is built, refuses a parameter the operation does not declare)",
 		URL: "https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_InvokinganAction"}
-	srcGraphErrors = Source{Doc: "Microsoft Graph error responses (errors.md)",
+	srcGraphErrors = Source{Doc: "Microsoft Graph error responses and resource types",
 		URL: "https://learn.microsoft.com/graph/errors"}
-	srcRFC9110Method = Source{Doc: "RFC 9110 §15.5.6 (405 Method Not Allowed, Allow header)",
+	srcRFC9110Method = Source{Doc: "RFC 9110 HTTP Semantics, §15.5.6 405 Method Not Allowed (the Allow header)",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6"}
-	srcRFC9110Media = Source{Doc: "RFC 9110 §15.5.16 (415 Unsupported Media Type); Graph errors.md",
+	srcRFC9110Media = Source{Doc: "RFC 9110 HTTP Semantics, §15.5.16 415 Unsupported Media Type; Microsoft Graph error responses",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16"}
-	srcCallAPI = Source{Doc: "Microsoft Graph: Use the API (call-api.md), case sensitivity",
+	srcCallAPI = Source{Doc: "Use the Microsoft Graph API (what is case-sensitive and what is not)",
 		URL: "https://learn.microsoft.com/graph/use-the-api"}
-	srcODataQualified = Source{Doc: "OData 4.01 Part 1 §11.5.4.1 (namespace-qualified action name)",
+	srcODataQualified = Source{Doc: "OData 4.01 Part 1: Protocol, §11.5.5.1 Invoking an Action (the namespace-qualified action name)",
 		URL: "https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_InvokinganAction"}
-	srcAuth = Source{Doc: "Graph reference pages, Request headers (Authorization: Bearer, Required); resolve-auth-errors.md",
+	srcAuth = Source{Doc: "Microsoft Graph reference pages (the Authorization: Bearer request header is required); Resolve Microsoft Graph authorization errors",
 		URL: "https://learn.microsoft.com/graph/resolve-auth-errors"}
-	srcChallenge = Source{Doc: "RFC 9110 §11.6.1 (WWW-Authenticate on 401); RFC 6750 §3",
+	srcChallenge = Source{Doc: "RFC 9110 HTTP Semantics, §11.6.1 WWW-Authenticate; RFC 6750 Bearer Token Usage, §3",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1"}
-	srcForbidden = Source{Doc: "Graph reference pages, Permissions table; Graph API guidelines (403 on insufficient permissions)",
+	srcForbidden = Source{Doc: "Resolve Microsoft Graph authorization errors (403 Forbidden: the permissions do not allow the call); Microsoft Graph REST API guidelines",
 		URL: "https://learn.microsoft.com/graph/resolve-auth-errors"}
-	srcPermissionsJSON = Source{Doc: "microsoft-graph-devx-content permissions/new/permissions.json (metadata, not the doc page)",
+	srcPermissionsJSON = Source{Doc: "Microsoft's Graph permissions metadata (permissions.json in microsoftgraph/microsoft-graph-devx-content), not the reference page",
 		URL: "https://github.com/microsoftgraph/microsoft-graph-devx-content"}
-	srcRequestID = Source{Doc: "Microsoft Graph best practices (request-id, client-request-id)",
+	srcRequestID = Source{Doc: "Best practices for working with Microsoft Graph (request-id and client-request-id)",
 		URL: "https://learn.microsoft.com/graph/best-practices-concept"}
-	srcSchemeCase = Source{Doc: "RFC 9110 §11.1 (the auth-scheme is a case-insensitive token); RFC 6750 §2.1 (credentials = \"Bearer\" 1*SP b64token)",
+	srcSchemeCase = Source{Doc: "RFC 9110 HTTP Semantics, §11.1 Authentication Scheme (a case-insensitive token); RFC 6750 Bearer Token Usage, §2.1",
 		URL: "https://www.rfc-editor.org/rfc/rfc9110#section-11.1"}
-	srcODataParams = Source{Doc: "OData 4.01 Part 1 §11.5.4.1 (action parameters in the request body); Microsoft Graph error responses (400 Bad Request: malformed or incorrect request)",
+	srcODataParams = Source{Doc: "OData 4.01 Part 1: Protocol, §11.5.5.1 Invoking an Action (parameters travel in the request body); Microsoft Graph error responses (400 Bad Request)",
 		URL: "https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_InvokinganAction"}
-	srcODataResult = Source{Doc: "OData 4.01 Part 1 §11.5.4.1 and §11.5.3.1 (the result of an action or function is returned in the response body); OData JSON Format 4.01 §5, §7 (a value of the declared return type); the operation's description (success response schema)",
+	srcODataResult = Source{Doc: "OData 4.01 Part 1: Protocol, §11.5.5.1 Invoking an Action, and OData JSON Format 4.01 (the result, a value of the declared return type); the operation's description (its success response schema)",
 		URL: "https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_InvokinganAction"}
-	srcEffect = Source{Doc: "the operation's description and its entity's resource page, as declared in the description's x-graphconform-effect (e.g. onboardingStatus: notOnboarded is \"no active TeamViewer connector configured or active\")",
+	srcEffect = Source{Doc: "the operation's description (the effect it declares) and its entity's Graph resource page (e.g. onboardingStatus notOnboarded: \"no active TeamViewer connector configured or active\")",
 		URL: "https://learn.microsoft.com/graph/api/resources/intune-remoteassistance-remoteassistancepartner?view=graph-rest-1.0"}
 )
 

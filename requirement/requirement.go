@@ -103,7 +103,7 @@ const (
 
 // Source says where a requirement is written.
 type Source struct {
-	// Doc names the document: "seed doc", "RFC 9110 §15.3.5", "Graph errors.md", ...
+	// Doc names the document as it is titled: "RFC 9110 HTTP Semantics, §15.3.5 204 No Content", ...
 	Doc string `json:"doc"`
 	// URL is a public link, when there is one.
 	URL string `json:"url,omitempty"`
