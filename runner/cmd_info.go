@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -15,14 +14,12 @@ import (
 	"github.com/graphconform/graphconform/fixtures/token"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/report"
-	"github.com/graphconform/graphconform/requirement"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
 
 func init() {
 	register(command{name: "mint", summary: "print a fixture-signed token for a fixture persona (or the fixture JWKS)", run: cmdMint})
 	register(command{name: "mutants", summary: "list the mutants of the reference mock", run: cmdMutants})
-	register(command{name: "requirements", summary: "print the requirement catalogue (ID, level, area, source)", run: cmdRequirements})
 	register(command{name: "version", summary: "print the suite version and its build (module, commit, modified)", run: cmdVersion})
 }
 
@@ -70,30 +67,6 @@ func cmdMutants(_ context.Context, args []string, stdout, stderr io.Writer) int 
 			rev = "current"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Name, m.Breaks, rev, m.Why)
-	}
-	tw.Flush()
-	return exitOK
-}
-
-func cmdRequirements(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("requirements", "[--json]", stderr)
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
-		return code
-	}
-	all := requirement.All()
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(all); err != nil {
-			return fail(stderr, exitFail, "requirements: %v", err)
-		}
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLEVEL\tAREA\tSOURCE\tTITLE")
-	for _, r := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Level, r.Area, r.Source.Doc, r.Title)
 	}
 	tw.Flush()
 	return exitOK
