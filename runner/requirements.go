@@ -44,6 +44,9 @@ type pageCases struct {
 	// Personas says which personas the cases were built with.
 	Personas string
 	ByID     map[requirement.ID][]pageCase
+	// Revisions are the cases at the other permission revisions the mutants are served at, where
+	// they differ from the current revision's: revision -> ID -> cases.
+	Revisions map[string]map[requirement.ID][]pageCase
 }
 
 // requirementPage is everything one page shows. renderPage turns it into Markdown; nothing else
@@ -72,6 +75,15 @@ func pageCaseSets() (pageCases, pageCases, error) {
 		if err == nil {
 			exemplarCases, err = casesOf(d, persona.Fixture(), "the fixture personas ("+strings.Join(persona.Fixture().Names(), ", ")+")")
 		}
+		for _, rev := range otherRevisions() {
+			if err != nil {
+				break
+			}
+			var at pageCases
+			if at, err = casesAt(d, rev, persona.Fixture()); err == nil {
+				exemplarCases.Revisions[rev] = differing(at.ByID, exemplarCases.ByID)
+			}
+		}
 		if err != nil {
 			casesErr = fmt.Errorf("the shipped description: %w", err)
 			return
@@ -89,8 +101,42 @@ func pageCaseSets() (pageCases, pageCases, error) {
 	return exemplarCases, example, casesErr
 }
 
+// otherRevisions are the permission revisions, other than the current one, that mutants are served
+// at: the revisions the kill matrix proves, so the ones whose cases a page shows.
+func otherRevisions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range mutant.All() {
+		if r := m.Revision; r != "" && !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// differing keeps, per requirement, the cases of at whose names the current revision lacks.
+func differing(at, current map[requirement.ID][]pageCase) map[requirement.ID][]pageCase {
+	out := map[requirement.ID][]pageCase{}
+	for id, cs := range at {
+		for _, c := range cs {
+			if !slices.Contains(current[id], c) {
+				out[id] = append(out[id], c)
+			}
+		}
+	}
+	return out
+}
+
 func casesOf(d *spec.Description, people persona.Set, who string) (pageCases, error) {
-	ops, err := d.Contracts(context.Background(), spec.Options{})
+	out, err := casesAt(d, "", people)
+	out.Personas = who
+	return out, err
+}
+
+func casesAt(d *spec.Description, revision string, people persona.Set) (pageCases, error) {
+	ops, err := d.Contracts(context.Background(), spec.Options{Revision: revision})
 	if err != nil {
 		return pageCases{}, err
 	}
@@ -98,7 +144,8 @@ func casesOf(d *spec.Description, people persona.Set, who string) (pageCases, er
 	for i := range ops {
 		texts[i] = ops[i].Text()
 	}
-	out := pageCases{Operation: strings.Join(texts, ", "), Description: d.Name, Personas: who, ByID: map[requirement.ID][]pageCase{}}
+	out := pageCases{Operation: strings.Join(texts, ", "), Description: d.Name, ByID: map[requirement.ID][]pageCase{},
+		Revisions: map[string]map[requirement.ID][]pageCase{}}
 	for _, c := range plan.Build(ops, people) {
 		out.ByID[c.Requirement.ID] = append(out.ByID[c.Requirement.ID], pageCase{Name: c.Name, Sends: sends(c)})
 	}
@@ -196,6 +243,12 @@ func renderPage(p requirementPage) string {
 		w("For the exemplar, `%s` (%s), with %s, the suite generates these cases. Every other operation gets the same cases, worded for it (its method, status, permissions and names).\n\n",
 			p.Exemplar.Operation, p.Exemplar.Description, p.Exemplar.Personas)
 		writeCases(&b, cs)
+		for _, rev := range sortedKeys(p.Exemplar.Revisions) {
+			if cs := p.Exemplar.Revisions[rev][r.ID]; len(cs) > 0 {
+				w("\nAt the permission revision %s (`--revision %s`), its cases differ:\n\n", rev, rev)
+				writeCases(&b, cs)
+			}
+		}
 	} else if cs := p.Example.ByID[r.ID]; len(cs) > 0 {
 		w("The exemplar, `%s`, gets no case for this requirement as the suite ships it: its contract (the shipped description alone) has nothing this requirement judges. An operation that has gets cases such as these, generated for `%s` (an example action with parameters whose success carries content, %s), with %s:\n\n",
 			p.Exemplar.Operation, p.Example.Operation, p.Example.Description, p.Example.Personas)
@@ -243,6 +296,15 @@ func renderPage(p requirementPage) string {
 	w("graphconform requirements %s   # this page\n", r.ID)
 	w("```\n")
 	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func writeCases(b *strings.Builder, cs []pageCase) {

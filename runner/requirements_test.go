@@ -152,11 +152,13 @@ func TestRenderPage(t *testing.T) {
 	// With an exemplar case the page shows it, and how to run it against the mock and the mutant
 	// (only a current-revision, non-generic mutant is killed there).
 	p.Exemplar.ByID["X-001.1"] = []pageCase{{Name: "exemplar case", Sends: "credential: none"}}
+	p.Exemplar.Revisions = map[string]map[requirement.ID][]pageCase{"old": {"X-001.1": {{Name: "old case", Sends: "persona p1"}}}}
 	p.Breaks = append(p.Breaks, mutant.Mutant{Name: "x-001.1-generic", Generic: true}, mutant.Mutant{Name: "x-001.1-now"})
 	got = renderPage(p)
 	for _, want := range []string{"For the exemplar, `POST /a` (a.yaml)", "| exemplar case | credential: none |",
 		"graphconform run --label-filter X-001.1   # against the embedded reference mock",
-		"graphconform run --mutant x-001.1-now --label-filter X-001.1"} {
+		"graphconform run --mutant x-001.1-now --label-filter X-001.1",
+		"At the permission revision old (`--revision old`), its cases differ:\n\n| case | sends |\n|---|---|\n| old case | persona p1 |"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the page lacks %q:\n%s", want, got)
 		}
