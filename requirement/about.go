@@ -254,8 +254,8 @@ var abouts = map[ID]About{
 		Words: []Words{
 			{Text: "Always log the `request-id`, `timestamp` and `x-ms-ags-diagnostic` from the HTTP response headers",
 				From: "Best practices for working with Microsoft Graph", URL: "https://learn.microsoft.com/graph/best-practices-concept"},
-			{Text: "Graph's documentation does not state the echo of client-request-id as a rule; Graph's responses are observed to " +
-				"carry back the value the client sent.", Paraphrase: true,
+			{Text: "Graph's responses are observed to carry back the client-request-id the client sent; the documentation asks " +
+				"clients to send one but does not promise the echo.", Paraphrase: true,
 				From: "Best practices for working with Microsoft Graph", URL: "https://learn.microsoft.com/graph/best-practices-concept"},
 		},
 		Fix: "Give every response, errors included, a request-id (a fresh GUID), and echo a client-request-id the request carried.",
@@ -310,7 +310,7 @@ var abouts = map[ID]About{
 			"declared effect has a starting value, sets it first), makes the documented call, and reads it again: afterwards the " +
 			"property must have the declared value. A call that changes nothing cannot pass, since the value before must differ.",
 		Words: []Words{
-			{Text: "A request to remove the active TeamViewer connector", From: exemplarPage + " (the operation's description)", URL: exemplarPageURL},
+			{Text: "A request to remove the active TeamViewer connector", From: exemplarPage + ", its description", URL: exemplarPageURL},
 			{Text: "The status reported when there is no active TeamViewer connector configured or active",
 				From: "remoteAssistanceOnboardingStatus, member notOnboarded (Microsoft Graph metadata)",
 				URL:  "https://learn.microsoft.com/graph/api/resources/intune-remoteassistance-remoteassistancepartner?view=graph-rest-1.0"},
