@@ -290,7 +290,15 @@ func renderPage(p requirementPage) string {
 	if len(p.Exemplar.ByID[r.ID]) > 0 { // the embedded mock serves the exemplar only
 		w("graphconform run --label-filter %s   # against the embedded reference mock\n", r.ID)
 		if m, ok := runnableMutant(p.Breaks); ok {
-			w("graphconform run --mutant %s --label-filter %s   # against a mutant: exits 1\n", m.Name, r.ID)
+			// The mutant's failure fails the run only where the level blocks: --strict for a SHOULD.
+			switch {
+			case r.Level.Blocking(false):
+				w("graphconform run --mutant %s --label-filter %s   # against a mutant: exits 1\n", m.Name, r.ID)
+			case r.Level.Blocking(true):
+				w("graphconform run --strict --mutant %s --label-filter %s   # against a mutant: exits 1\n", m.Name, r.ID)
+			default:
+				w("graphconform run --mutant %s --label-filter %s   # against a mutant: an advisory failure\n", m.Name, r.ID)
+			}
 		}
 	}
 	w("graphconform requirements %s   # this page\n", r.ID)

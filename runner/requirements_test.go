@@ -157,7 +157,7 @@ func TestRenderPage(t *testing.T) {
 	got = renderPage(p)
 	for _, want := range []string{"For the exemplar, `POST /a` (a.yaml)", "| exemplar case | credential: none |",
 		"graphconform run --label-filter X-001.1   # against the embedded reference mock",
-		"graphconform run --mutant x-001.1-now --label-filter X-001.1",
+		"graphconform run --strict --mutant x-001.1-now --label-filter X-001.1   # against a mutant: exits 1",
 		"At the permission revision old (`--revision old`), its cases differ:\n\n| case | sends |\n|---|---|\n| old case | persona p1 |"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the page lacks %q:\n%s", want, got)
