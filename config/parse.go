@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/graphconform/graphconform/internal/textdist"
 )
 
 // Error is one problem with a config file: file, line (0 when unknown), field path and message.
@@ -207,25 +209,5 @@ func similar(a, b string) bool {
 	if d := len(a) - len(b); d > 1 || d < -1 {
 		return false
 	}
-	return editDistance(a, b) <= 1 || (len(a) > 5 && editDistance(a, b) <= 2)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return textdist.Edit(a, b) <= 1 || (len(a) > 5 && textdist.Edit(a, b) <= 2)
 }

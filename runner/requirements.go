@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/graphconform/graphconform/fixtures/mutant"
+	"github.com/graphconform/graphconform/internal/textdist"
 	"github.com/graphconform/graphconform/persona"
 	"github.com/graphconform/graphconform/plan"
 	"github.com/graphconform/graphconform/requirement"
@@ -370,7 +371,7 @@ func nearestIDs(id string, n int) []requirement.ID {
 	in, canon := strings.ToUpper(id), canonicalID(id)
 	var all []scored
 	for _, r := range requirement.All() {
-		all = append(all, scored{r.ID, min(editDistance(in, string(r.ID)), editDistance(canon, string(r.ID)))})
+		all = append(all, scored{r.ID, min(textdist.Edit(in, string(r.ID)), textdist.Edit(canon, string(r.ID)))})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
 	var out []requirement.ID
@@ -395,27 +396,6 @@ func canonicalID(id string) string {
 		out += "." + m[3]
 	}
 	return out
-}
-
-// editDistance is Levenshtein's distance between a and b, by bytes (IDs are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // pageFile is a page's file name: the ID as is (sub-IDs keep their dot: PERM-004.1.md).

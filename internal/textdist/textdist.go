@@ -1,0 +1,24 @@
+// Package textdist measures how far apart two short strings are, for "did you mean" suggestions
+// (config keys, requirement IDs).
+package textdist
+
+// Edit is Levenshtein's distance between a and b, by bytes (the names it compares are ASCII).
+func Edit(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
