@@ -134,3 +134,32 @@ func TestBinaryRerunRefusals(t *testing.T) {
 		})
 	}
 }
+
+// The Ginkgo entry takes --rerun too: go test runs only the failed specs of a report and says so
+// in its own report; the command line it records is its own.
+func TestSuiteEntryRerun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs the suite's test binary")
+	}
+	t.Parallel()
+	bin := graphconformBinary(t)
+	tmp := t.TempDir()
+	first := filepath.Join(tmp, "first")
+	if r := exe(t, tmp, nil, bin, "run", "--mutant", "auth-002-no-challenge", "--report-dir", first); r.code != exitFail {
+		t.Fatalf("the mutant's run: %s", r)
+	}
+	failed := specIDs(readRun(t, first), verdict.Fail, verdict.Skip)
+	dir := filepath.Join(tmp, "suite")
+	r := exe(t, moduleRoot(t), []string{"GRAPHCONFORM_MUTANT=auth-002-no-challenge"},
+		"go", "test", "./suites/conformance", "-count=1", "-run", "TestConformance", "-args", "--rerun="+first, "--report-dir="+dir)
+	if r.code == 0 || !strings.Contains(r.stdout, "graphconform rerun of "+first) {
+		t.Fatalf("suite rerun against the mutant: %s", r)
+	}
+	run := readRun(t, dir)
+	if got := specIDs(run); !slices.Equal(got, failed) {
+		t.Errorf("the suite's rerun ran %d specs, want the %d that failed", len(got), len(failed))
+	}
+	if !strings.HasPrefix(run.Selection, "rerun of ") || len(run.CommandLine) == 0 || !slices.Contains(run.CommandLine, "--rerun="+first) || len(run.Personas) == 0 {
+		t.Errorf("suite report: selection %q, command line %q, %d personas", run.Selection, run.CommandLine, len(run.Personas))
+	}
+}
