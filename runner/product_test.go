@@ -48,28 +48,47 @@ func TestBinaryReportProductAndCommandLine(t *testing.T) {
 	if !strings.HasPrefix(run.Selection, "operationId="+op+" or operationId=<redacted>") || strings.Contains(run.Selection, token) {
 		t.Errorf("selection %q", run.Selection)
 	}
-	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) < 3 {
-		t.Fatalf("report files: %v", files)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outputs[filepath.Base(f)] = string(b)
-	}
-	random := token[strings.LastIndex(token, "-")+1:]
+	outputs := reportTexts(t, dir)
+	outputs["stdout"], outputs["stderr"] = r.stdout, r.stderr
 	for name, text := range outputs {
-		for i := 0; i+16 <= len(random); i += 8 {
-			if strings.Contains(text, random[i:i+16]) {
-				t.Errorf("%s contains part of the token", name)
-				break
-			}
+		if leaksPart(text, token) {
+			t.Errorf("%s contains part of the token", name)
 		}
 	}
 	if !strings.Contains(outputs[report.JSONFile], `"commandLine"`) {
 		t.Error("report.json has no commandLine: the check above proves nothing")
 	}
+}
+
+// reportTexts are the files of a report directory by name; it holds report.json at least.
+func reportTexts(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	if _, ok := out[report.JSONFile]; !ok {
+		t.Fatalf("%s holds no %s", dir, report.JSONFile)
+	}
+	return out
+}
+
+// leaksPart tells whether text holds any 16 characters of the secret's random part (after its
+// last "-"), at every 8th offset: a truncated or altered secret leaks too.
+func leaksPart(text, secret string) bool {
+	random := secret[strings.LastIndex(secret, "-")+1:]
+	for i := 0; i+16 <= len(random); i += 8 {
+		if strings.Contains(text, random[i:i+16]) {
+			return true
+		}
+	}
+	return false
 }

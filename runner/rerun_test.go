@@ -35,13 +35,8 @@ func TestBinaryRerun(t *testing.T) {
 	bin := graphconformBinary(t)
 	tmp := t.TempDir()
 	dir := func(name string) string { return filepath.Join(tmp, name) }
-	const mutant = "auth-002-no-challenge"
-
-	first := exe(t, tmp, nil, bin, "run", "--mutant", mutant, "--report-dir", dir("first"))
-	if first.code != exitFail {
-		t.Fatalf("the mutant's run: %s", first)
-	}
-	orig := readRun(t, dir("first"))
+	const mutant = rerunMutant
+	orig := readRun(t, mutantRun(t, bin, tmp))
 	failed := specIDs(orig, verdict.Fail, verdict.Skip)
 	if len(failed) == 0 || len(failed) == len(orig.Verdicts) {
 		t.Fatalf("the mutant failed %d of %d specs: no rerun to test", len(failed), len(orig.Verdicts))
@@ -95,10 +90,7 @@ func TestBinaryRerunRefusals(t *testing.T) {
 	t.Parallel()
 	bin := graphconformBinary(t)
 	tmp := t.TempDir()
-	ref := filepath.Join(tmp, "ref")
-	if r := exe(t, tmp, nil, bin, "run", "--mutant", "auth-002-no-challenge", "--report-dir", ref); r.code != exitFail {
-		t.Fatalf("mutant run: %s", r)
-	}
+	ref := mutantRun(t, bin, tmp)
 	good, err := os.ReadFile(filepath.Join(ref, report.JSONFile))
 	if err != nil {
 		t.Fatal(err)
@@ -144,13 +136,10 @@ func TestSuiteEntryRerun(t *testing.T) {
 	t.Parallel()
 	bin := graphconformBinary(t)
 	tmp := t.TempDir()
-	first := filepath.Join(tmp, "first")
-	if r := exe(t, tmp, nil, bin, "run", "--mutant", "auth-002-no-challenge", "--report-dir", first); r.code != exitFail {
-		t.Fatalf("the mutant's run: %s", r)
-	}
+	first := mutantRun(t, bin, tmp)
 	failed := specIDs(readRun(t, first), verdict.Fail, verdict.Skip)
 	dir := filepath.Join(tmp, "suite")
-	r := exe(t, moduleRoot(t), []string{"GRAPHCONFORM_MUTANT=auth-002-no-challenge"},
+	r := exe(t, moduleRoot(t), []string{"GRAPHCONFORM_MUTANT=" + rerunMutant},
 		"go", "test", "./suites/conformance", "-count=1", "-run", "TestConformance", "-args", "--rerun="+first, "--report-dir="+dir)
 	if r.code == 0 || !strings.Contains(r.stdout, "graphconform rerun of "+first) {
 		t.Fatalf("suite rerun against the mutant: %s", r)
@@ -162,4 +151,17 @@ func TestSuiteEntryRerun(t *testing.T) {
 	if !strings.HasPrefix(run.Selection, "rerun of ") || len(run.CommandLine) == 0 || !slices.Contains(run.CommandLine, "--rerun="+first) || len(run.Personas) == 0 {
 		t.Errorf("suite report: selection %q, command line %q, %d personas", run.Selection, run.CommandLine, len(run.Personas))
 	}
+}
+
+// rerunMutant is the mutant the rerun tests run: it fails some specs of a MUST, not all.
+const rerunMutant = "auth-002-no-challenge"
+
+// mutantRun runs the built binary against rerunMutant and returns the report directory.
+func mutantRun(t *testing.T, bin, tmp string) string {
+	t.Helper()
+	dir := filepath.Join(tmp, "first")
+	if r := exe(t, tmp, nil, bin, "run", "--mutant", rerunMutant, "--report-dir", dir); r.code != exitFail {
+		t.Fatalf("the mutant's run: want exit 1, got %s", r)
+	}
+	return dir
 }
