@@ -21,15 +21,18 @@ import (
 // counts cannot tell an advisory failure or a missing persona from a skip. It returns whether the
 // gate passed; a preparation error is returned as an error, no spec runs.
 func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
-	p, err := Prepare(context.Background(), cfg)
+	p, err := Plan(context.Background(), cfg)
 	if err != nil {
 		return false, err
 	}
 	defer p.Close()
 	fmt.Fprint(os.Stdout, p.RerunSummary())
 	if line, gate := p.NothingToRerun(); line != "" {
-		fmt.Fprintln(os.Stdout, line) // no spec, no Ginkgo run: never a green run of everything
+		fmt.Fprintln(os.Stdout, line) // no spec, no Ginkgo run, no token fetched: never a green run of everything
 		return gate == report.GatePass, nil
+	}
+	if err := p.Connect(context.Background()); err != nil {
+		return false, err
 	}
 	announce(context.Background(), p, os.Stdout)
 	Register(p)
