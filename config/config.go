@@ -33,6 +33,8 @@ type File struct {
 	Select *Select `yaml:"select"`
 	// Operations are per-operation settings by operationId.
 	Operations map[string]Operation `yaml:"operations"`
+	// Product names what the run certifies, for the reports (product.go).
+	Product *Product `yaml:"product"`
 
 	name   string
 	lines  map[string]int   // field path → line of its key, for errors found after decoding
@@ -195,6 +197,7 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 		cfg.Revision = f.Revision
 	}
 	f.applySelect(&cfg)
+	f.applyProduct(&cfg)
 	if cfg.Retry == nil && t.Retry != nil {
 		r := exchange.DefaultRetry
 		if t.Retry.Max != nil {

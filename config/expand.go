@@ -18,6 +18,7 @@ func (f *File) expand(lookup func(string) (string, bool)) error {
 		fields = append(fields, strField{"target.retry.maxWait", &t.Retry.MaxWait})
 	}
 	fields = append(fields, f.selectFields()...)
+	fields = append(fields, f.productFields()...)
 	for _, s := range fields {
 		if err := f.expandOne(s.field, s.v, lookup); err != nil {
 			return err

@@ -168,6 +168,15 @@ var RunOptions = []Option{
 	{Name: "mutant", Env: "GRAPHCONFORM_MUTANT", Kind: String, Arg: "NAME", Entries: bothEntries,
 		Usage: "serve this mutant of the embedded mock instead of the reference (graphconform mutants lists them)",
 		set:   func(r *Run, v value) error { r.Config.Mutant = v.s; return nil }},
+	// rerun has no variable and no config-file key, like dry-run: one left set in a CI job would make
+	// every later run judge only a previous run's failures, a green run of a fraction of the suite.
+	{Name: "rerun", Kind: String, Arg: "REPORT", Entries: bothEntries,
+		Usage: "run only the specs that did not pass in this report.json (or its directory): failed, skipped, or never run by an incomplete run; the same description only",
+		set: func(r *Run, v value) error {
+			rr, err := conformance.ReadRerun(v.s)
+			r.Config.Meta.Rerun = rr
+			return err
+		}},
 	{Name: "dry-run", Kind: Bool, Entries: EntryRun,
 		Usage: "list every request the run would send (method, URL, persona) and send none",
 		set:   func(r *Run, v value) error { r.DryRun = v.b; return nil }},

@@ -175,6 +175,7 @@ var sections = map[string]reflect.Type{
 	"config.Retry":             reflect.TypeOf(Retry{}),
 	"config.RunKeys":           reflect.TypeOf(RunKeys{}),
 	"config.Select":            reflect.TypeOf(Select{}),
+	"config.Product":           reflect.TypeOf(Product{}),
 }
 
 func unknownFieldMsg(field, typeName string) string {

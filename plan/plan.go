@@ -182,6 +182,10 @@ func (c *Case) Execute(ctx context.Context, env *Env) verdict.Verdict {
 	return v
 }
 
+// VerdictPersona is the persona field of the case's verdict: with the requirement, the case name
+// and the operation it names the spec in a report (graphconform run --rerun finds specs by it).
+func (c *Case) VerdictPersona() string { return c.verdictPersona() }
+
 // verdictPersona is the verdict's persona field: the persona's name, or the credential label.
 func (c *Case) verdictPersona() string {
 	if c.Credential != "" {

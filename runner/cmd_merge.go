@@ -1,18 +1,15 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/report"
 	"github.com/graphconform/graphconform/suites/conformance"
 )
@@ -118,27 +115,14 @@ type shardReport struct {
 	path string
 }
 
-// readReport reads a report.json, or the report.json in a directory.
+// readReport reads a report.json, or the report.json in a directory. conformance.ReadReport
+// validates it against report.schema.json and its verdicts: a report with an outcome, status or
+// level it does not know, or a summary its verdicts contradict, is refused, never merged into a
+// PASS. The error names the file and the JSON pointer.
 func readReport(path string) (shardReport, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		path = filepath.Join(path, report.JSONFile)
-	}
-	// Read whole, then decoded: an endless input is refused at about the limit's worth of memory,
-	// where a decoder's doubling buffer would reach three times that.
-	data, err := input.ReadFile(path, input.Report, "report.json files")
+	r, path, err := conformance.ReadReport(path)
 	if err != nil {
 		return shardReport{}, err
-	}
-	// ReadJSON validates against report.schema.json and the verdicts: a report with an outcome,
-	// status or level it does not know, or a summary its verdicts contradict, is refused, never
-	// merged into a PASS. The error names the file and the JSON pointer.
-	r, err := report.ReadJSON(bytes.NewReader(data))
-	var invalid *report.InvalidError
-	switch {
-	case errors.As(err, &invalid):
-		return shardReport{}, fmt.Errorf("%s: %s (report.json schema: graphconform schema report)", path, invalid.Brief())
-	case err != nil:
-		return shardReport{}, fmt.Errorf("%s: %v", path, err)
 	}
 	return shardReport{Run: r, path: path}, nil
 }

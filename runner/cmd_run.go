@@ -71,6 +71,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitConfig, "%s", redactWith(run.Config.Secrets, err.Error()))
 	}
 	cfg := run.Config
+	cfg.Meta.CommandLine = os.Args // the reports redact each argument
 	filter, err := parseLabelFilter(cfg.LabelFilter)
 	if err != nil {
 		return fail(stderr, exitUsage, "--label-filter %q: %v", cfg.LabelFilter, err)
@@ -90,6 +91,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitConfig, "%s", redactWith(cfg.Secrets, msg))
 	}
 	defer p.Close()
+	fmt.Fprint(stdout, p.RerunSummary())
+	if line, gate := p.NothingToRerun(); line != "" {
+		fmt.Fprintln(stdout, line) // nothing sent, no reports written: never a green run of everything
+		return gateExit(gate)
+	}
 	if !run.DryRun { // a dry run lists them with their reasons
 		fmt.Fprint(stdout, p.UnbuiltSummary())
 	}

@@ -96,6 +96,9 @@ type Config struct {
 	// PermissionsFile is the permissions.json Permissions was read from: the embedded mock reads
 	// it with its own reader (an independent oracle); "" = none.
 	PermissionsFile string
+	// Meta is what the reports say about the run beside its verdicts, and the report a rerun
+	// repeats (run.go, rerun.go).
+	Meta Meta
 }
 
 // Values of Config.Exchanges.
@@ -128,6 +131,8 @@ type Prepared struct {
 	// Unbuilt are the selected operations no contract could be built for; they are reported as not
 	// exercised, with their reasons.
 	Unbuilt []spec.Unbuilt
+	// Rerun is what Config.Meta.Rerun selected (rerun.go); nil when the run is no rerun.
+	Rerun *RerunPlan
 }
 
 // Prepare loads and checks everything before a spec runs: a bad description, configuration or
@@ -177,7 +182,13 @@ func Plan(ctx context.Context, cfg Config) (*Prepared, error) {
 	p.Env.PassingExchanges = cfg.Exchanges != ExchangesFailures
 	all := plan.Build(p.Operations, p.Env.Personas)
 	p.Inapplicable = plan.Inapplicable(all) // before the shard: every shard of a run agrees
-	p.Cases = cfg.Shard.Filter(all)
+	// A rerun keeps what its report did not see pass, before the shard: counts and labels stay right.
+	cases, err := p.rerun(all)
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.Cases = cfg.Shard.Filter(cases)
 	if cfg.ShareEntities {
 		shared, closeTarget := &plan.Shared{}, p.Close
 		p.Env.Shared = shared

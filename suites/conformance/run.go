@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,11 +21,19 @@ import (
 // counts cannot tell an advisory failure or a missing persona from a skip. It returns whether the
 // gate passed; a preparation error is returned as an error, no spec runs.
 func Run(t GinkgoTestingT, cfg Config, ginkgoArgs ...any) (bool, error) {
-	p, err := Prepare(context.Background(), cfg)
+	p, err := Plan(context.Background(), cfg)
 	if err != nil {
 		return false, err
 	}
 	defer p.Close()
+	fmt.Fprint(os.Stdout, p.RerunSummary())
+	if line, gate := p.NothingToRerun(); line != "" {
+		fmt.Fprintln(os.Stdout, line) // no spec, no Ginkgo run, no token fetched: never a green run of everything
+		return gate == report.GatePass, nil
+	}
+	if err := p.Connect(context.Background()); err != nil {
+		return false, err
+	}
 	announce(context.Background(), p, os.Stdout)
 	Register(p)
 	passed := RunTree(t, "graphconform", withRunTimeout(cfg.RunTimeout, ginkgoArgs)...)
@@ -80,21 +89,57 @@ func (p *Prepared) Finish(w io.Writer, ginkgoPassed bool) string {
 	return gate
 }
 
+// Meta is what the reports say about a run beside its verdicts, from the config file and the
+// command line.
+type Meta struct {
+	// Product is the config's product section; nil without one.
+	Product *report.Product
+	// CommandLine is the command as given (os.Args), each argument redacted by ReportRun; nil is
+	// this process's os.Args.
+	CommandLine []string
+	// Rerun is the report whose unfinished specs the run repeats (--rerun); nil runs them all.
+	Rerun *Rerun
+}
+
 // ReportRun is the report form of a run.
 func (p *Prepared) ReportRun(start, end time.Time, vs []verdict.Verdict) report.Run {
-	var names, sums []string
-	for _, d := range p.Descriptions {
-		names = append(names, d.Name)
-		sums = append(sums, d.SHA256)
-	}
 	rev := p.Config.Revision
 	if rev == "" && len(p.Operations) > 0 {
 		rev = p.Operations[0].Permissions.Revision
 	}
-	return report.Run{Tool: "graphconform", Version: Version, Build: Build(), Description: strings.Join(names, ", "),
-		DescriptionSHA256: strings.Join(sums, ","), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
+	return report.Run{Tool: "graphconform", Version: Version, Build: Build(), Description: p.descriptionNames(),
+		DescriptionSHA256: p.descriptionSums(), Revision: rev, Target: p.Target, Strict: p.Config.Strict, Certify: p.Config.Certify,
 		LabelFilter: p.Config.LabelFilter, Shard: p.Config.Shard.String(), Start: start, End: end, Verdicts: vs,
-		Unbuilt: p.reportUnbuilt(), Inapplicable: p.Inapplicable}
+		Unbuilt: p.reportUnbuilt(), Inapplicable: p.Inapplicable,
+		Product: p.Config.Meta.Product, Personas: p.personaInfo(), CommandLine: p.commandLine(), Selection: p.Redactor.String(p.Selection())}
+}
+
+// personaInfo lists who the run called the target as, sorted by name: names, account kinds and
+// permissions, never a token nor anything derived from one.
+func (p *Prepared) personaInfo() []report.PersonaInfo {
+	if p.Env == nil {
+		return nil
+	}
+	out := make([]report.PersonaInfo, 0, len(p.Env.Personas))
+	for _, ps := range p.Env.Personas {
+		out = append(out, report.PersonaInfo{Name: ps.Name, Account: string(ps.Account), Permissions: append([]string{}, ps.Permissions...)})
+	}
+	slices.SortFunc(out, func(a, b report.PersonaInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// commandLine is the command as given, each argument through the run's redactor: a token passed
+// in an argument (or read from a GRAPHCONFORM_* variable into the config) is masked like anywhere.
+func (p *Prepared) commandLine() []string {
+	args := p.Config.Meta.CommandLine
+	if args == nil {
+		args = os.Args
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = p.Redactor.String(a)
+	}
+	return out
 }
 
 func writeReports(dir string, run report.Run) error {
