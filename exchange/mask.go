@@ -46,6 +46,11 @@ type maskConn struct {
 	retired  atomic.Bool
 	// bodyless: the last answer was a bodyless one that kept its connection (see sniff).
 	bodyless bool
+	// answerAt is where in window the latest answer begins (the first bytes read after a request,
+	// answering: a request was written): its first byte is not glued to what the previous answer
+	// ended with (see glue).
+	answerAt  int
+	answering atomic.Bool
 }
 
 // flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
@@ -76,6 +81,7 @@ func (m *maskConn) Write(p []byte) (int, error) {
 		return 0, errRetired
 	}
 	m.sniffing.Store(true)
+	m.answering.Store(true)
 	return m.Conn.Write(p)
 }
 
@@ -224,6 +230,9 @@ func (m *maskConn) fill() {
 			waited, err = true, nil
 		}
 	}
+	if n > 0 && m.answering.Swap(false) {
+		m.answerAt = len(m.window)
+	}
 	switch {
 	case n > 0 && m.sniffing.Load():
 		m.bodyless = false
@@ -241,6 +250,7 @@ func (m *maskConn) fill() {
 	m.hide = slices.Grow(m.hide, n)[:old+n]
 	clear(m.hide[old:])
 	held := m.secrets().Scan(m.window, m.released, func(start, end int) { setAll(m.hide[start:end]) })
+	m.glue()
 	switch {
 	case err != nil:
 		m.ready, m.err = len(m.window), err
@@ -258,6 +268,20 @@ func (m *maskConn) fill() {
 	}
 }
 
+// glue hides the credential bytes (redact.Credential) that follow a hidden run, up to the first
+// other byte, as they come: a secret's run ends where the echo stops matching, and a token with
+// its last characters changed goes on past it. The string path masks such a token whole (it is
+// still JWT-shaped); a stream that hid only the run would hand out up to the whole changed end, in
+// net/http's idle-connection log and in the record. A new answer's first byte is not glued to the
+// previous answer's last one.
+func (m *maskConn) glue() {
+	for i := max(m.released, 1); i < len(m.window); i++ {
+		if !m.hide[i] && m.hide[i-1] && i != m.answerAt && redact.Credential(m.window[i]) {
+			m.hide[i] = true
+		}
+	}
+}
+
 // trim drops context beyond what a secret spanning it could still need.
 func (m *maskConn) trim() {
 	if drop := m.released - keep; drop > 0 {
@@ -265,6 +289,7 @@ func (m *maskConn) trim() {
 		m.hide = append(m.hide[:0], m.hide[drop:]...)
 		m.released -= drop
 		m.ready -= drop
+		m.answerAt -= drop
 	}
 }
 

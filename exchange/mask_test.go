@@ -642,3 +642,79 @@ func BenchmarkSniff(b *testing.B) {
 		})
 	}
 }
+
+// TestMaskTokenWithAChangedEnd: a target echoes the token with its last signature characters
+// changed (as a forger or a buggy echo would), in one read, split in the changed part, or after a
+// pause: the stream hides the changed end glued to the token's run too, so neither the stream nor
+// the record keeps any MinSecret-byte piece of what was echoed; the text around stays.
+func TestMaskTokenWithAChangedEnd(t *testing.T) {
+	t.Parallel()
+	red := redact.New(secret)
+	for _, k := range []int{1, 7, 8, 12, 15, 16, 40} {
+		echoed := secret[:len(secret)-k] + strings.Repeat("Q", k)
+		text := `{"error":"token ` + echoed + ` is invalid"}`
+		at := strings.Index(text, echoed)
+		for _, cut := range []int{at + len(echoed) - k, at + len(echoed) - k/2, at + len(echoed)} {
+			for _, pause := range []bool{false, true} {
+				reads := [][]byte{[]byte(text[:cut]), []byte(text[cut:])}
+				if pause {
+					reads = [][]byte{reads[0], nil, reads[1]}
+				}
+				out, err := io.ReadAll(newMaskConn(&scriptConn{reads: reads}, red.SecretBytes))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, ok := pieceOf(string(out), echoed); ok {
+					t.Errorf("%d changed, cut at %d, pause %v: the stream handed out %q in %q", k, cut, pause, p, out)
+				}
+				if want := text[:at] + stars(len(echoed)) + text[at+len(echoed):]; string(out) != want {
+					t.Errorf("%d changed, cut at %d, pause %v: got %q, want %q", k, cut, pause, out, want)
+				}
+			}
+		}
+	}
+}
+
+// TestRecordOfATokenWithAChangedEnd: what the record keeps of an answer that echoes the token with
+// its last characters changed, in a header and in the body, holds no piece of it.
+func TestRecordOfATokenWithAChangedEnd(t *testing.T) {
+	t.Parallel()
+	for _, k := range []int{8, 12, 15} {
+		echoed := secret[:len(secret)-k] + strings.Repeat("Q", k)
+		body := `{"error":{"message":"token ` + echoed + ` is invalid"}}`
+		srv := answer(t, "HTTP/1.1 401 Unauthorized\r\nX-Echo-Token: "+echoed+"\r\n"+
+			"Content-Length: "+strconv.Itoa(len(body))+"\r\nConnection: close\r\n\r\n"+body)
+		c := client(5*time.Second, nil)
+		resp, err := c.Do(t.Context(), post(srv.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := c.Record(post(srv.URL), resp, nil)
+		for what, text := range map[string]string{"header": rec.Header, "body": rec.Body} {
+			if p, ok := pieceOf(strings.ReplaceAll(text, redact.Mask, " "), echoed); ok {
+				t.Errorf("%d changed: the recorded %s keeps %q: %q", k, what, p, text)
+			}
+		}
+	}
+}
+
+// TestGlueStopsAtTheNextAnswer: an answer whose body ends with the token does not hide the first
+// bytes of the next answer on the connection (they would no longer be a status line).
+func TestGlueStopsAtTheNextAnswer(t *testing.T) {
+	t.Parallel()
+	first := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(secret)) + "\r\n\r\n" + secret
+	next := "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}"
+	m := newMaskConn(&scriptConn{reads: [][]byte{[]byte(first), []byte(next)}}, redact.New(secret).SecretBytes)
+	m.Write([]byte("POST / HTTP/1.1\r\n\r\n"))
+	got := make([]byte, len(first))
+	if _, err := io.ReadFull(m, got); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSuffix(first, secret) + stars(len(secret)); string(got) != want {
+		t.Errorf("first answer: got %q, want %q", got, want)
+	}
+	m.Write([]byte("POST / HTTP/1.1\r\n\r\n"))
+	if rest, err := io.ReadAll(m); err != nil || string(rest) != next {
+		t.Errorf("next answer: got %q, %v; want %q", rest, err, next)
+	}
+}

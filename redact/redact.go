@@ -117,12 +117,15 @@ func spansOf(x *Index, s string) (spans [][2]int, known bool) {
 
 // holes appends the tokens of s that hold a hole: MinSecret or more '*', what Hide and a stream
 // mask (exchange) leave in place of a secret's run. A token (a run of JWT characters and holes)
-// is taken whole when it still looks like a credential going on around its hole: it holds a '.'
-// (the parts of a JWT), MinSecret characters between two holes (runs of two secrets in one word),
-// or 2*MinSecret at an edge. A token that shows less is what a stream leaves of a secret it masked
-// (a tampered byte between two runs; up to 10 base64 or 15 hex characters, under MinSecret
-// bytes, at the edge of a re-encoded one; a JWT's opening it held back) and stays as it is;
-// exchange shows its holes as Mask.
+// is taken whole when it still shows a credential around its hole: it holds a '.' (the parts of a
+// JWT), or MinSecret characters after a hole (between two holes: runs of two secrets in one word;
+// at the end: a token whose changed end the secret's run did not cover, which the string path
+// masks whole by its JWT shape and a stream hides as glued to the run), or 2*MinSecret before its
+// first hole. A token that shows less is what a stream leaves of a secret it masked (a tampered
+// byte between two runs, a few characters after a run; before it, up to 10 base64 or 15 hex
+// characters, under MinSecret bytes, that a stream released before the re-encoded secret's run
+// was recognised, or a JWT's opening it held back) and stays as it is; exchange shows its holes
+// as Mask.
 func holes(s string, spans [][2]int) [][2]int {
 	for i := strings.Index(s, hole); i >= 0; {
 		a, b := i, i
@@ -152,8 +155,7 @@ func tokenAround(t string) bool {
 	}
 	parts := strings.Split(t, "*") // visible runs, with "" between the stars
 	for i, v := range parts {
-		interior := i > 0 && i < len(parts)-1
-		if interior && len(v) >= MinSecret || len(v) >= 2*MinSecret {
+		if i > 0 && len(v) >= MinSecret || len(v) >= 2*MinSecret {
 			return true
 		}
 	}
@@ -187,6 +189,10 @@ var credential = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// Credential reports whether c can be part of a JWT (base64url or '.'): what a stream mask hides
+// when it follows a secret's run (exchange's maskConn), as the string path masks a JWT whole.
+func Credential(c byte) bool { return credential[c] }
 
 // replace returns s with each of the (sorted, disjoint) spans replaced by one Mask.
 func replace(s string, spans [][2]int) string {
