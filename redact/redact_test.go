@@ -81,3 +81,26 @@ func FuzzScrubGates(f *testing.F) {
 		}
 	})
 }
+
+// TestAddOfKnownSecretsKeepsTheIndex: the suite registers the credentials it derives more than
+// once (at preparation and once per run of a case); an Add that brings nothing new, or only
+// strings too short to be secrets, keeps the index as it is instead of rebuilding it, and one that
+// brings a new secret builds one that knows it.
+func TestAddOfKnownSecretsKeepsTheIndex(t *testing.T) {
+	t.Parallel()
+	const a, b = "first-secret-value", "second-secret-value"
+	r := New(a, b)
+	x := r.Index()
+	r.Add(b, a, a, "short")
+	r.Add()
+	if r.Index() != x {
+		t.Error("an Add of known secrets rebuilt the index")
+	}
+	r.Add(a, "third-secret-value")
+	if r.Index() == x {
+		t.Fatal("an Add of a new secret kept the old index")
+	}
+	if got := r.String("third-secret-value " + a); got != Mask+" "+Mask {
+		t.Errorf("after the Add: %q", got)
+	}
+}
