@@ -718,3 +718,47 @@ func TestGlueStopsAtTheNextAnswer(t *testing.T) {
 		t.Errorf("next answer: got %q, %v; want %q", rest, err, next)
 	}
 }
+
+// TestStrayJWTOnAnIdleConnection: bytes a target sends on a kept-alive connection after a complete
+// answer, an unregistered JWT among them, arriving in pieces, reach net/http's idle-connection log
+// through the redactor's string path as well as the stream mask: nothing of the token survives,
+// the text around it does. Not parallel: it swaps log's output.
+func TestStrayJWTOnAnIdleConnection(t *testing.T) {
+	logged := &syncBuffer{}
+	prev := log.Writer()
+	log.SetOutput(logged)
+	defer log.SetOutput(prev)
+	// Shares no MinSecret-byte run with secret: only its shape can give it away.
+	const jwt = "eyJraWQiOiJrMiIsImFsZyI6IkVTMzg0In0.eyJvaWQiOiJzb21lb25lLWVsc2UifQ.YW5vdGhlci1wZXJzb25hLXNpZw"
+	if p, ok := pieceOf(jwt, secret); ok {
+		t.Fatalf("the token shares %q with the registered one", p)
+	}
+	stray := "token " + jwt + " expired"
+	srv := faults.Raw(t, func(c net.Conn) {
+		faults.ReadHead(c)
+		io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}")
+		time.Sleep(30 * time.Millisecond)
+		io.WriteString(c, stray[:30])
+		time.Sleep(10 * time.Millisecond)
+		io.WriteString(c, stray[30:])
+		time.Sleep(time.Second)
+	})
+	c := client(3*time.Second, nil)
+	if resp, err := c.Do(t.Context(), post(srv.URL)); err != nil || resp.Status != 403 {
+		t.Fatalf("%v %+v", err, resp)
+	}
+	for deadline := time.Now().Add(hang); !strings.Contains(logged.String(), "Unsolicited") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	out := logged.String()
+	if !strings.Contains(out, "Unsolicited") {
+		t.Fatalf("net/http logged nothing; the test no longer exercises the idle reader: %q", out)
+	}
+	if p, ok := pieceOf(out, jwt); ok {
+		t.Errorf("net/http logged %q of the unregistered token: %q", p, out)
+	}
+	if !strings.Contains(out, "token ") || !strings.Contains(out, " expired") {
+		t.Errorf("the text around the token was lost: %q", out)
+	}
+	t.Logf("logged: %s", strings.TrimSpace(out))
+}
