@@ -59,6 +59,9 @@ type maskConn struct {
 	// comes before the next request is stray, and strayFrom is where in window it began (-1: none).
 	idle      atomic.Bool
 	strayFrom int
+	// frame follows the answer being read, to tell where one framed by Content-Length ends.
+	frame   framer
+	headReq atomic.Bool // the request being answered is a HEAD
 }
 
 // flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
@@ -76,7 +79,7 @@ const maskByte = '*'
 const keep = 256
 
 func newMaskConn(c net.Conn, secrets func() *redact.Index) *maskConn {
-	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096), strayFrom: -1}
+	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096), strayFrom: -1, frame: framer{state: frameUnknown}}
 }
 
 // watchIdle returns ctx with a trace that tells the request's maskConn when the transport puts it
@@ -114,6 +117,9 @@ var errRetired = errors.New("connection retired after a bodyless answer")
 func (m *maskConn) Write(p []byte) (int, error) {
 	if m.retired.Load() {
 		return 0, errRetired
+	}
+	if !m.answering.Load() { // the request's first bytes
+		m.headReq.Store(bytes.HasPrefix(p, []byte("HEAD ")))
 	}
 	m.idle.Store(false)
 	m.sniffing.Store(true)
@@ -269,6 +275,7 @@ func (m *maskConn) fill() {
 	}
 	if n > 0 && m.answering.Swap(false) {
 		m.answerAt, m.strayFrom = len(m.window), -1
+		m.frame.reset(m.headReq.Load())
 	} else if n > 0 && m.strayFrom < 0 && m.idle.Load() {
 		m.strayFrom = len(m.window)
 	}
@@ -284,6 +291,9 @@ func (m *maskConn) fill() {
 		n, err = 0, io.EOF
 		m.retired.Store(true)
 	}
+	if at := m.frame.feed(m.scratch[:n]); at >= 0 && m.strayFrom < 0 {
+		m.strayFrom = len(m.window) + at // after the end of a Content-Length body
+	}
 	m.window = append(m.window, m.scratch[:n]...)
 	old := len(m.hide)
 	m.hide = slices.Grow(m.hide, n)[:old+n]
@@ -298,7 +308,7 @@ func (m *maskConn) fill() {
 		m.hideShapes(m.strayFrom)
 		m.ready, m.err = len(m.window), err
 	case stray:
-		m.ready = m.released // held until they stop coming
+		m.ready = max(m.released, min(held, m.strayFrom)) // the stray bytes wait until they stop coming
 	case err != nil:
 		m.ready, m.err = len(m.window), err
 	case waited && n == 0:
