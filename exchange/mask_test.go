@@ -368,40 +368,63 @@ func TestBodylessAnswerLeavesNothingToLog(t *testing.T) {
 	}
 }
 
-// TestStrayTokenOnAnIdleConnection: a target that echoes the token after a complete answer, later
-// and in pieces, reaches net/http's idle-connection logger masked. Not parallel: it swaps log's
-// output.
-func TestStrayTokenOnAnIdleConnection(t *testing.T) {
+// idleLog answers one exchange with a 403 and then writes the parts (strings, pauses) on the
+// kept-alive connection, and returns what net/http logged of them once it logged. Its callers are
+// not parallel: it swaps log's output.
+func idleLog(t *testing.T, parts ...any) string {
+	t.Helper()
 	logged := &syncBuffer{}
 	prev := log.Writer()
 	log.SetOutput(logged)
 	defer log.SetOutput(prev)
-	stray := "Authorization: Bearer " + secret
 	srv := faults.Raw(t, func(c net.Conn) {
 		faults.ReadHead(c)
-		io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}")
-		time.Sleep(30 * time.Millisecond)
-		io.WriteString(c, stray[:40])
-		time.Sleep(10 * time.Millisecond)
-		io.WriteString(c, stray[40:])
+		writeParts(c, parts)
 		time.Sleep(time.Second)
 	})
 	c := client(3*time.Second, nil)
 	if resp, err := c.Do(t.Context(), post(srv.URL)); err != nil || resp.Status != 403 {
 		t.Fatalf("%v %+v", err, resp)
 	}
-	deadline := time.Now().Add(hang)
-	for !strings.Contains(logged.String(), "Unsolicited") && time.Now().Before(deadline) {
+	for deadline := time.Now().Add(hang); !strings.Contains(logged.String(), "Unsolicited") && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 	out := logged.String()
 	if !strings.Contains(out, "Unsolicited") {
 		t.Fatalf("net/http logged nothing; the test no longer exercises the idle reader: %q", out)
 	}
+	t.Logf("logged: %s", strings.TrimSpace(out))
+	return out
+}
+
+const forbidden = "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}"
+
+// TestStrayTokenOnAnIdleConnection: a target that echoes the token after a complete answer, later
+// and in pieces, reaches net/http's idle-connection logger masked. Not parallel: it swaps log's
+// output.
+func TestStrayTokenOnAnIdleConnection(t *testing.T) {
+	stray := "Authorization: Bearer " + secret
+	out := idleLog(t, forbidden, 30*time.Millisecond, stray[:40], 10*time.Millisecond, stray[40:])
 	if strings.Contains(out, secret[:minMasked]) || bytes.Contains([]byte(out), []byte(secret[len(secret)-minMasked:])) {
 		t.Errorf("net/http logged a piece of the token: %q", out)
 	}
-	t.Logf("logged: %s", strings.TrimSpace(out))
+}
+
+// unregistered is a JWT that shares no MinSecret-byte run with secret: only its shape gives it away.
+const unregistered = "eyJraWQiOiJrMiIsImFsZyI6IkVTMzg0In0.eyJvaWQiOiJzb21lb25lLWVsc2UifQ.YW5vdGhlci1wZXJzb25hLXNpZw"
+
+// noUnregistered fails when out holds a piece of unregistered or lost the text around it.
+func noUnregistered(t *testing.T, out string) {
+	t.Helper()
+	if p, ok := pieceOf(unregistered, secret); ok {
+		t.Fatalf("the token shares %q with the registered one", p)
+	}
+	if p, ok := pieceOf(out, unregistered); ok {
+		t.Errorf("net/http logged %q of the unregistered token: %q", p, out)
+	}
+	if !strings.Contains(out, "token ") || !strings.Contains(out, " expired") {
+		t.Errorf("the text around the token was lost: %q", out)
+	}
 }
 
 // TestSniffAtAnySplit: whatever the reads an answer comes in, a connection is retired after a 204
@@ -704,13 +727,7 @@ func TestRecordOfATokenWithAChangedEnd(t *testing.T) {
 		body := `{"error":{"message":"token ` + echoed + ` is invalid"}}`
 		srv := answer(t, "HTTP/1.1 401 Unauthorized\r\nX-Echo-Token: "+echoed+"\r\n"+
 			"Content-Length: "+strconv.Itoa(len(body))+"\r\nConnection: close\r\n\r\n"+body)
-		c := client(5*time.Second, nil)
-		resp, err := c.Do(t.Context(), post(srv.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := c.Record(post(srv.URL), resp, nil)
-		for what, text := range map[string]string{"header": rec.Header, "body": rec.Body} {
+		for what, text := range recorded(t, srv) {
 			if p, ok := pieceOf(strings.ReplaceAll(text, redact.Mask, " "), echoed); ok {
 				t.Errorf("%d changed: the recorded %s keeps %q: %q", k, what, p, text)
 			}
@@ -744,41 +761,6 @@ func TestGlueStopsAtTheNextAnswer(t *testing.T) {
 // through the redactor's string path as well as the stream mask: nothing of the token survives,
 // the text around it does. Not parallel: it swaps log's output.
 func TestStrayJWTOnAnIdleConnection(t *testing.T) {
-	logged := &syncBuffer{}
-	prev := log.Writer()
-	log.SetOutput(logged)
-	defer log.SetOutput(prev)
-	// Shares no MinSecret-byte run with secret: only its shape can give it away.
-	const jwt = "eyJraWQiOiJrMiIsImFsZyI6IkVTMzg0In0.eyJvaWQiOiJzb21lb25lLWVsc2UifQ.YW5vdGhlci1wZXJzb25hLXNpZw"
-	if p, ok := pieceOf(jwt, secret); ok {
-		t.Fatalf("the token shares %q with the registered one", p)
-	}
-	stray := "token " + jwt + " expired"
-	srv := faults.Raw(t, func(c net.Conn) {
-		faults.ReadHead(c)
-		io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}")
-		time.Sleep(30 * time.Millisecond)
-		io.WriteString(c, stray[:30])
-		time.Sleep(10 * time.Millisecond)
-		io.WriteString(c, stray[30:])
-		time.Sleep(time.Second)
-	})
-	c := client(3*time.Second, nil)
-	if resp, err := c.Do(t.Context(), post(srv.URL)); err != nil || resp.Status != 403 {
-		t.Fatalf("%v %+v", err, resp)
-	}
-	for deadline := time.Now().Add(hang); !strings.Contains(logged.String(), "Unsolicited") && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	out := logged.String()
-	if !strings.Contains(out, "Unsolicited") {
-		t.Fatalf("net/http logged nothing; the test no longer exercises the idle reader: %q", out)
-	}
-	if p, ok := pieceOf(out, jwt); ok {
-		t.Errorf("net/http logged %q of the unregistered token: %q", p, out)
-	}
-	if !strings.Contains(out, "token ") || !strings.Contains(out, " expired") {
-		t.Errorf("the text around the token was lost: %q", out)
-	}
-	t.Logf("logged: %s", strings.TrimSpace(out))
+	stray := "token " + unregistered + " expired"
+	noUnregistered(t, idleLog(t, forbidden, 30*time.Millisecond, stray[:30], 10*time.Millisecond, stray[30:]))
 }
