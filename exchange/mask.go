@@ -256,6 +256,13 @@ func (m *maskConn) Read(p []byte) (int, error) {
 	}
 	m.released += n
 	m.trim()
+	if m.released == len(m.window) && errors.Is(m.err, io.EOF) {
+		// The end comes with the last bytes: the transport then knows the connection is over
+		// before it pools it (it does not pool a connection that saw EOF while reading an
+		// answer), so no request can take a retired or closed connection and fail with "server
+		// closed idle connection".
+		return n, m.err
+	}
 	return n, nil
 }
 
