@@ -305,8 +305,13 @@ func (m *maskConn) fill() {
 	old := len(m.hide)
 	m.hide = slices.Grow(m.hide, n)[:old+n]
 	clear(m.hide[old:])
-	held := m.secrets().Scan(m.window, m.released, func(start, end int) { setAll(m.hide[start:end]) })
-	m.glue()
+	held := m.secrets().Scan(m.window, m.released, func(start, end int) {
+		setAll(m.hide[start:end])
+		m.glue(end)
+	})
+	if old > 0 && m.hide[old-1] {
+		m.glue(old) // a run hidden in an earlier read goes on into this one
+	}
 	stray := m.strayFrom >= 0
 	switch {
 	case stray && (err != nil || waited && n == 0 || len(m.window)-m.strayFrom >= strayHold):
@@ -332,17 +337,15 @@ func (m *maskConn) fill() {
 	}
 }
 
-// glue hides the credential bytes (redact.Credential) that follow a hidden run, up to the first
-// other byte, as they come: a secret's run ends where the echo stops matching, and a token with
-// its last characters changed goes on past it. The string path masks such a token whole (it is
-// still JWT-shaped); a stream that hid only the run would hand out up to the whole changed end, in
+// glue hides the credential bytes (redact.Credential) from i, the end of a hidden run, up to the
+// first other byte: a secret's run ends where the echo stops matching, and a token with its last
+// characters changed goes on past it. The string path masks such a token whole (it is still
+// JWT-shaped); a stream that hid only the run would hand out up to the whole changed end, in
 // net/http's idle-connection log and in the record. A new answer's first byte is not glued to the
 // previous answer's last one.
-func (m *maskConn) glue() {
-	for i := max(m.released, 1); i < len(m.window); i++ {
-		if !m.hide[i] && m.hide[i-1] && i != m.answerAt && redact.Credential(m.window[i]) {
-			m.hide[i] = true
-		}
+func (m *maskConn) glue(i int) {
+	for ; i < len(m.window) && i != m.answerAt && redact.Credential(m.window[i]); i++ {
+		m.hide[i] = true
 	}
 }
 
