@@ -78,3 +78,13 @@ func BenchmarkStringEchoQuoted(b *testing.B) {
 		_ = r.String(s)
 	}
 }
+
+// BenchmarkAddKnown: registering the secrets a redactor already knows (the suite registers its
+// derived credentials again when a run starts): no index is rebuilt.
+func BenchmarkAddKnown(b *testing.B) {
+	secrets := benchSecrets(6)
+	r := New(secrets...)
+	for b.Loop() {
+		r.Add(secrets...)
+	}
+}

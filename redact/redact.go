@@ -27,6 +27,7 @@ var (
 type Redactor struct {
 	mu      sync.Mutex // serialises Add
 	secrets []string
+	known   map[string]bool // the secrets, for Add to skip them
 	index   atomic.Pointer[Index]
 }
 
@@ -42,13 +43,19 @@ func New(secrets ...string) *Redactor {
 // refuses tokens and client secrets shorter than this (config), so none goes unmasked.
 const MinSecret = 8
 
-// Add registers more secrets. Strings shorter than MinSecret are ignored.
+// Add registers more secrets. Strings shorter than MinSecret are ignored. An Add of nothing new
+// (the suite registers the credentials it derives more than once) costs a lookup per string: the
+// index is rebuilt only for a new secret.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(r.secrets)
 	for _, s := range secrets {
-		if len(s) >= MinSecret && !slices.Contains(r.secrets, s) {
+		if len(s) >= MinSecret && !r.known[s] {
+			if r.known == nil {
+				r.known = map[string]bool{}
+			}
+			r.known[s] = true
 			r.secrets = append(r.secrets, s)
 		}
 	}
