@@ -138,7 +138,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, error) {
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, body)
+	req, err := http.NewRequestWithContext(watchIdle(ctx), r.Method, r.URL, body)
 	if err != nil {
 		return nil, fmt.Errorf("cannot build %s %s: %v", r.Method, c.Redactor.String(r.URL), err)
 	}

@@ -7,13 +7,15 @@ import (
 	"github.com/graphconform/graphconform/reliability/faults"
 )
 
-// Each misbehaving target gives an error naming the target and the fault, within the per-request
-// timeout, through both the library client (Do) and the raw-wire path (DoWire).
+// Each misbehaving target gives an error naming the target and the fault (the timeout that ended
+// it, where one did), through both the library client (Do) and the raw-wire path (DoWire). The
+// tests assert no speed: noHang only turns a hang into a failure; a wait the client must make
+// (a timeout, Retry-After) is checked from below, which load cannot break.
 
 func TestRefused(t *testing.T) {
 	t.Parallel()
 	c, url := client(2*time.Second, nil), faults.Refused(t)
-	timed(t, time.Second, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(url))
 		wantErr(t, err, "cannot connect", "refused", "127.0.0.1")
 		_, err = c.DoWire(t.Context(), post(url))
@@ -25,7 +27,7 @@ func TestUnresolvable(t *testing.T) {
 	t.Parallel()
 	const timeout = 3 * time.Second
 	c := client(timeout, nil)
-	timed(t, 2*timeout+slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(faults.Unresolvable))
 		wantErr(t, err, "cannot resolve host", "graphconform-target.invalid")
 		_, err = c.DoWire(t.Context(), post(faults.Unresolvable))
@@ -38,14 +40,14 @@ func TestHangIsBoundedByTimeout(t *testing.T) {
 	const timeout = 400 * time.Millisecond
 	srv := faults.Hang(t)
 	c := client(timeout, nil)
-	d := timed(t, timeout+slack, func() {
+	d := noHang(t, func() {
 		_, err := c.Do(t.Context(), post(srv.URL))
 		wantErr(t, err, "no complete answer within 400ms (timeout)")
 	})
 	if d < timeout {
 		t.Errorf("gave up after %v, before the %v timeout", d, timeout)
 	}
-	timed(t, timeout+slack, func() {
+	noHang(t, func() {
 		_, err := c.DoWire(t.Context(), post(srv.URL))
 		wantErr(t, err, "(timeout)")
 	})
@@ -56,7 +58,7 @@ func TestStalledBody(t *testing.T) {
 	const timeout = 400 * time.Millisecond
 	srv := faults.StallBody(t)
 	c := client(timeout, nil)
-	timed(t, timeout+slack, func() {
+	noHang(t, func() {
 		resp, err := c.Do(t.Context(), post(srv.URL))
 		wantErr(t, err, "(timeout)")
 		if resp != nil && resp.Status == 500 && resp.BodyBytes >= 1000 {
@@ -64,7 +66,7 @@ func TestStalledBody(t *testing.T) {
 		}
 	})
 	// The raw path judges what came: the header block, then 10 of the promised 1000 bytes.
-	timed(t, timeout+slack, func() {
+	noHang(t, func() {
 		w, err := c.DoWire(t.Context(), post(srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +84,7 @@ func TestWireTrickleIsBounded(t *testing.T) {
 	const timeout = time.Second
 	srv := faults.Trickle(t, "HTTP/1.1 204 No Content\r\n\r\n", 100*time.Millisecond)
 	c := client(timeout, nil)
-	timed(t, timeout+slack, func() {
+	noHang(t, func() {
 		w, err := c.DoWire(t.Context(), post(srv.URL))
 		if err != nil {
 			wantErr(t, err, "(timeout)")
@@ -98,12 +100,12 @@ func TestResetMidResponse(t *testing.T) {
 	t.Parallel()
 	srv := faults.Reset(t)
 	c := client(5*time.Second, nil)
-	timed(t, slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(srv.URL))
 		wantErr(t, err, "reading the body of a 200 answer", "reset")
 	})
 	at := faults.ResetAtOnce(t)
-	timed(t, slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(at.URL))
 		wantErr(t, err, "POST http://"+at.Addr)
 		_, err = c.DoWire(t.Context(), post(at.URL))
@@ -115,7 +117,7 @@ func TestGarbage(t *testing.T) {
 	t.Parallel()
 	srv := faults.Garbage(t)
 	c := client(5*time.Second, nil)
-	timed(t, slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(srv.URL))
 		wantErr(t, err, "malformed HTTP", "SSH-2.0")
 		_, err = c.DoWire(t.Context(), post(srv.URL))
@@ -136,7 +138,7 @@ func TestNoContentWithBodyOnTheWire(t *testing.T) {
 		if err == nil && (resp.Status != 204 || len(resp.Body) != 0) {
 			t.Errorf("%s: Do %d %q; the library client is expected to hide the body", name, resp.Status, resp.Body)
 		}
-		timed(t, 2*time.Second+slack, func() {
+		noHang(t, func() {
 			w, err := c.DoWire(t.Context(), post(srv.URL))
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,8 +10,10 @@ import (
 	"github.com/graphconform/graphconform/redact"
 )
 
-// slack is what a bounded operation may take beyond its own bound on a loaded CI machine (-race).
-const slack = 2 * time.Second
+// hang is how long a test waits for what it expects before it calls the wait a hang: a deadline
+// that only turns a hang into a failure, never a claim about speed (a loaded machine, -race, can
+// be many times slower; speed is for benchmarks).
+const hang = 60 * time.Second
 
 // secret is a distinctive credential the tests send and then look for in everything recorded.
 const secret = "eyJhbGciOiJSUzI1NiJ9.eyJncmFwaGNvbmZvcm0iOiJzZWNyZXQifQ.c2VjcmV0LXNpZ25hdHVyZS1ncmFwaGNvbmZvcm0"
@@ -26,16 +29,18 @@ func post(url string) Request {
 		Header: http.Header{"Authorization": {"Bearer " + secret}, "Accept": {"application/json"}}}
 }
 
-// timed runs f and fails the test if it takes longer than bound.
-func timed(t *testing.T, bound time.Duration, f func()) time.Duration {
+// noHang runs f and returns how long it took; if f has not returned after hang, the test binary
+// stops with the test's name (f may call t.Fatal, so it runs on the test's goroutine, and a
+// watchdog is what ends a hang).
+func noHang(t *testing.T, f func()) time.Duration {
 	t.Helper()
+	name := t.Name()
+	watchdog := time.AfterFunc(hang, func() { panic(fmt.Sprintf("%s: still waiting after %v: a hang", name, hang)) })
+	defer watchdog.Stop()
 	start := time.Now()
 	f()
 	d := time.Since(start)
-	if d > bound {
-		t.Errorf("took %v, bound %v", d, bound)
-	}
-	t.Logf("took %v (bound %v)", d.Round(time.Millisecond), bound)
+	t.Logf("took %v", d.Round(time.Millisecond))
 	return d
 }
 

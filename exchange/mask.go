@@ -2,10 +2,12 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -27,7 +29,9 @@ import (
 // held back until the next read decides. If nothing more comes within flushAfter the tail is
 // released (an answer may legitimately end in "e", the first byte of every JWT): it reveals
 // nothing. The released bytes stay as context, so the rest of a secret arriving later, after any
-// pause, and a secret split by chunked framing, are recognised and masked too.
+// pause, and a secret split by chunked framing, are recognised and masked too. The credential bytes
+// glued to a secret's run are hidden with it (glue). Stray bytes on an idle connection also get the
+// redactor's shape patterns (an unregistered JWT), judged whole once they stop coming (watchIdle).
 type maskConn struct {
 	net.Conn
 	secrets func() *redact.Index
@@ -46,6 +50,18 @@ type maskConn struct {
 	retired  atomic.Bool
 	// bodyless: the last answer was a bodyless one that kept its connection (see sniff).
 	bodyless bool
+	// answerAt is where in window the latest answer begins (the first bytes read after a request,
+	// answering: a request was written): its first byte is not glued to what the previous answer
+	// ended with (see glue).
+	answerAt  int
+	answering atomic.Bool
+	// idle: the transport put the connection back in its pool after an answer (watchIdle); what
+	// comes before the next request is stray, and strayFrom is where in window it began (-1: none).
+	idle      atomic.Bool
+	strayFrom int
+	// frame follows the answer being read, to tell where one framed by Content-Length ends.
+	frame   framer
+	headReq atomic.Bool // the request being answered is a HEAD
 }
 
 // flushAfter is how long a possible secret prefix is held back waiting for the rest of it.
@@ -63,8 +79,35 @@ const maskByte = '*'
 const keep = 256
 
 func newMaskConn(c net.Conn, secrets func() *redact.Index) *maskConn {
-	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096)}
+	return &maskConn{Conn: c, secrets: secrets, scratch: make([]byte, 4096), strayFrom: -1, frame: framer{state: frameUnknown}}
 }
+
+// watchIdle returns ctx with a trace that tells the request's maskConn when the transport puts it
+// back in its pool (the answer read to its end): bytes after that, before the next request, are
+// stray, the ones net/http logs ("Unsolicited response received on idle HTTP channel").
+func watchIdle(ctx context.Context) context.Context {
+	var conn atomic.Pointer[maskConn]
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(i httptrace.GotConnInfo) {
+			if m, ok := i.Conn.(*maskConn); ok {
+				conn.Store(m)
+			}
+		},
+		PutIdleConn: func(err error) {
+			if m := conn.Load(); m != nil && err == nil {
+				m.idle.Store(true)
+			}
+		},
+	})
+}
+
+// shapes is the redactor's string path for what no secret explains: credential-shaped text (a
+// JWT, an Authorization or Bearer value), which stray bytes get on top of the stream mask.
+var shapes = &redact.Redactor{}
+
+// strayHold bounds the stray bytes held back to be judged whole: net/http logs at most its read
+// buffer (4 KiB) of them.
+const strayHold = 4 << 10
 
 // errRetired refuses a request on a connection whose last answer was bodyless. The transport
 // counts it as "nothing written" and retries the request on a new connection.
@@ -75,7 +118,12 @@ func (m *maskConn) Write(p []byte) (int, error) {
 	if m.retired.Load() {
 		return 0, errRetired
 	}
+	if !m.answering.Load() { // the request's first bytes
+		m.headReq.Store(bytes.HasPrefix(p, []byte("HEAD ")))
+	}
+	m.idle.Store(false)
 	m.sniffing.Store(true)
+	m.answering.Store(true)
 	return m.Conn.Write(p)
 }
 
@@ -91,8 +139,9 @@ func (m *maskConn) Write(p []byte) (int, error) {
 // Interim (1xx) answers before the final one are skipped, as net/http skips them. A bodyless answer
 // that announces nothing keeps its connection; bytes that come after it in a later read, before the
 // next request is written, end the connection in place of reaching the log (fill). Bytes a target
-// sends after any other answer arrive on an idle connection, which the transport logs (masked)
-// and closes.
+// sends after any other answer arrive on an idle connection, which the transport logs and closes:
+// they are held until they stop coming and then masked whole, known secrets and credential shapes
+// alike (watchIdle, hideShapes).
 //
 // It returns how many bytes of b the stream keeps: all of them, or those up to the end of a
 // retired connection's last header block.
@@ -207,6 +256,13 @@ func (m *maskConn) Read(p []byte) (int, error) {
 	}
 	m.released += n
 	m.trim()
+	if m.released == len(m.window) && errors.Is(m.err, io.EOF) {
+		// The end comes with the last bytes: the transport then knows the connection is over
+		// before it pools it (it does not pool a connection that saw EOF while reading an
+		// answer), so no request can take a retired or closed connection and fail with "server
+		// closed idle connection".
+		return n, m.err
+	}
 	return n, nil
 }
 
@@ -224,6 +280,12 @@ func (m *maskConn) fill() {
 			waited, err = true, nil
 		}
 	}
+	if n > 0 && m.answering.Swap(false) {
+		m.answerAt, m.strayFrom = len(m.window), -1
+		m.frame.reset(m.headReq.Load())
+	} else if n > 0 && m.strayFrom < 0 && m.idle.Load() {
+		m.strayFrom = len(m.window)
+	}
 	switch {
 	case n > 0 && m.sniffing.Load():
 		m.bodyless = false
@@ -236,12 +298,29 @@ func (m *maskConn) fill() {
 		n, err = 0, io.EOF
 		m.retired.Store(true)
 	}
+	if at := m.frame.feed(m.scratch[:n]); at >= 0 && m.strayFrom < 0 {
+		m.strayFrom = len(m.window) + at // after the end of a Content-Length body
+	}
 	m.window = append(m.window, m.scratch[:n]...)
 	old := len(m.hide)
 	m.hide = slices.Grow(m.hide, n)[:old+n]
 	clear(m.hide[old:])
-	held := m.secrets().Scan(m.window, m.released, func(start, end int) { setAll(m.hide[start:end]) })
+	held := m.secrets().Scan(m.window, m.released, func(start, end int) {
+		setAll(m.hide[start:end])
+		m.glue(end)
+	})
+	if old > 0 && m.hide[old-1] {
+		m.glue(old) // a run hidden in an earlier read goes on into this one
+	}
+	stray := m.strayFrom >= 0
 	switch {
+	case stray && (err != nil || waited && n == 0 || len(m.window)-m.strayFrom >= strayHold):
+		// The stray bytes are judged whole, once they stop coming or fill the log's buffer: a
+		// token that came in pieces is still a token.
+		m.hideShapes(m.strayFrom)
+		m.ready, m.err = len(m.window), err
+	case stray:
+		m.ready = max(m.released, min(held, m.strayFrom)) // the stray bytes wait until they stop coming
 	case err != nil:
 		m.ready, m.err = len(m.window), err
 	case waited && n == 0:
@@ -258,6 +337,27 @@ func (m *maskConn) fill() {
 	}
 }
 
+// glue hides the credential bytes (redact.Credential) from i, the end of a hidden run, up to the
+// first other byte: a secret's run ends where the echo stops matching, and a token with its last
+// characters changed goes on past it. The string path masks such a token whole (it is still
+// JWT-shaped); a stream that hid only the run would hand out up to the whole changed end, in
+// net/http's idle-connection log and in the record. A new answer's first byte is not glued to the
+// previous answer's last one.
+func (m *maskConn) glue(i int) {
+	for ; i < len(m.window) && i != m.answerAt && redact.Credential(m.window[i]); i++ {
+		m.hide[i] = true
+	}
+}
+
+// hideShapes hides the credential-shaped text of window[from:] (shapes).
+func (m *maskConn) hideShapes(from int) {
+	for i, c := range shapes.Hide(m.window[from:]) {
+		if c != m.window[from+i] {
+			m.hide[from+i] = true
+		}
+	}
+}
+
 // trim drops context beyond what a secret spanning it could still need.
 func (m *maskConn) trim() {
 	if drop := m.released - keep; drop > 0 {
@@ -265,6 +365,10 @@ func (m *maskConn) trim() {
 		m.hide = append(m.hide[:0], m.hide[drop:]...)
 		m.released -= drop
 		m.ready -= drop
+		m.answerAt -= drop
+		if m.strayFrom >= 0 {
+			m.strayFrom = max(0, m.strayFrom-drop)
+		}
 	}
 }
 

@@ -27,13 +27,7 @@ func TestUnregisteredTokenThroughTheStream(t *testing.T) {
 			srv := answer(t, "HTTP/1.1 401 Unauthorized\r\nX-Echo-Token: "+other[:cut], faults.EchoPause,
 				other[cut:]+"\r\n"+fmt.Sprintf("Content-Length: %d\r\nConnection: close\r\n\r\n", len(body))+body[:at],
 				faults.EchoPause, body[at:])
-			c := client(5*time.Second, nil)
-			resp, err := c.Do(t.Context(), post(srv.URL))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := c.Record(post(srv.URL), resp, nil)
-			for what, text := range map[string]string{"header": rec.Header, "body": rec.Body} {
+			for what, text := range recorded(t, srv) {
 				if p, ok := pieceOf(strings.ReplaceAll(text, "<redacted>", " "), other); ok {
 					t.Errorf("%s, cut at %d: the recorded %s keeps %q: %q", name, cut, what, p, text)
 				}
@@ -43,4 +37,16 @@ func TestUnregisteredTokenThroughTheStream(t *testing.T) {
 			}
 		}
 	}
+}
+
+// recorded is what the record of one exchange with srv keeps: its header and body excerpts.
+func recorded(t *testing.T, srv *faults.Server) map[string]string {
+	t.Helper()
+	c := client(5*time.Second, nil)
+	resp, err := c.Do(t.Context(), post(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := c.Record(post(srv.URL), resp, nil)
+	return map[string]string{"header": rec.Header, "body": rec.Body}
 }

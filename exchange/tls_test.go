@@ -19,7 +19,7 @@ func TestTLSUnknownCA(t *testing.T) {
 	ca := faults.NewCA(t)
 	_, base := faults.ServeTLS(t, http.HandlerFunc(noContent), ca.Issue(t, "127.0.0.1"))
 	c := client(5*time.Second, nil)
-	timed(t, slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post(base))
 		wantErr(t, err, "TLS certificate not trusted", "unknown authority", "target.caFile")
 		_, err = c.DoWire(t.Context(), post(base))
@@ -71,7 +71,7 @@ func TestTLSToPlainHTTP(t *testing.T) {
 	t.Parallel()
 	_, base := faults.Serve(t, http.HandlerFunc(noContent))
 	c := client(2*time.Second, nil)
-	timed(t, 2*time.Second+slack, func() {
+	noHang(t, func() {
 		_, err := c.Do(t.Context(), post("https"+base[len("http"):]))
 		wantErr(t, err, "POST https://127.0.0.1")
 	})

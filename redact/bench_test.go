@@ -65,3 +65,26 @@ func BenchmarkNew(b *testing.B) {
 		_ = New(secrets...)
 	}
 }
+
+// BenchmarkStringEchoQuoted: the same body quoting one token between quotes, as a JSON echo does
+// (the shape patterns skip the known token's span).
+func BenchmarkStringEchoQuoted(b *testing.B) {
+	secrets := benchSecrets(6)
+	r := New(secrets...)
+	body := benchBody()
+	s := body[:1000] + `", "token":"` + secrets[2] + `", "` + body[1000:]
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		_ = r.String(s)
+	}
+}
+
+// BenchmarkAddKnown: registering the secrets a redactor already knows (the suite registers its
+// derived credentials again when a run starts): no index is rebuilt.
+func BenchmarkAddKnown(b *testing.B) {
+	secrets := benchSecrets(6)
+	r := New(secrets...)
+	for b.Loop() {
+		r.Add(secrets...)
+	}
+}

@@ -187,27 +187,36 @@ func FuzzJWTNeverSurvives(f *testing.F) {
 	})
 }
 
-// TestStreamEdgeOfAToken: the one shape a stream-masked token is not taken whole in: runs of
-// registered secrets hid its opening and both dots, and what is left is one run of fewer than
-// 2*MinSecret characters at its edge (what a stream also leaves at the edge of a masked base64 or
-// hex form). A longer tail, or a shorter one with a hole on each side of MinSecret characters, is
-// masked.
+// TestStreamEdgeOfAToken: a registered token echoed with its end changed (or something glued to
+// it), hidden in place by a stream, then redacted: the string path masks that token whole (its JWT
+// shape, up to its whole signature), and so must String on what a stream left of it. No run of MinSecret or more characters
+// of it survives, at an edge or between two holes; only an edge shorter than MinSecret, which
+// reveals nothing, stays.
 func TestStreamEdgeOfAToken(t *testing.T) {
 	t.Parallel()
 	r := New(registered)
-	for tail, masked := range map[string]bool{
-		strings.Repeat("x", 2*MinSecret-1): false,
-		strings.Repeat("x", 2*MinSecret):   true,
-		"x.y":                              true,
-	} {
-		hidden := hideKnown(r.Index(), registered+tail)
-		if !strings.HasSuffix(hidden, tail) || strings.ContainsAny(hidden[:len(registered)], "x.") {
-			t.Fatalf("the stream emulation hid %q", hidden)
+	for _, k := range []int{1, MinSecret - 1, MinSecret, 12, 2*MinSecret - 1, 2 * MinSecret, len(b64("admin-signature"))} {
+		for name, echoed := range map[string]string{
+			"changed end": registered[:len(registered)-k] + strings.Repeat("x", k),
+			"glued tail":  registered + strings.Repeat("x", k),
+		} {
+			tail := echoed[len(echoed)-k:]
+			hidden := hideKnown(r.Index(), echoed)
+			if !strings.HasSuffix(hidden, "*"+tail) || strings.ContainsAny(hidden[:len(hidden)-k], "x.") {
+				t.Fatalf("the stream emulation hid %q", hidden)
+			}
+			out := r.String("X-Echo: " + hidden)
+			if whole := r.String("X-Echo: " + echoed); whole != "X-Echo: "+Mask {
+				t.Errorf("%s, %d: the string path gave %q", name, k, whole)
+			}
+			masked := !strings.Contains(out, tail)
+			if want := k >= MinSecret; masked != want {
+				t.Errorf("%s, %d characters: String gave %q, want the edge masked: %v", name, k, out, want)
+			}
 		}
-		out := r.String("X-Echo: " + hidden)
-		if got := !strings.Contains(out, tail); got != masked {
-			t.Errorf("tail %q: String gave %q", tail, out)
-		}
+	}
+	if out := r.String("X-Echo: " + hideKnown(r.Index(), registered+"x.y")); out != "X-Echo: "+Mask {
+		t.Errorf("a tail holding a dot: String gave %q", out)
 	}
 	between := hideKnown(r.Index(), registered[:40]+"yZWFkZXI"+registered[48:])
 	if out := r.String(between); strings.Contains(out, "yZWFkZXI") {

@@ -27,6 +27,7 @@ var (
 type Redactor struct {
 	mu      sync.Mutex // serialises Add
 	secrets []string
+	known   map[string]bool // the secrets, for Add to skip them
 	index   atomic.Pointer[Index]
 }
 
@@ -42,13 +43,19 @@ func New(secrets ...string) *Redactor {
 // refuses tokens and client secrets shorter than this (config), so none goes unmasked.
 const MinSecret = 8
 
-// Add registers more secrets. Strings shorter than MinSecret are ignored.
+// Add registers more secrets. Strings shorter than MinSecret are ignored. An Add of nothing new
+// (the suite registers the credentials it derives more than once) costs a lookup per string: the
+// index is rebuilt only for a new secret.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(r.secrets)
 	for _, s := range secrets {
-		if len(s) >= MinSecret && !slices.Contains(r.secrets, s) {
+		if len(s) >= MinSecret && !r.known[s] {
+			if r.known == nil {
+				r.known = map[string]bool{}
+			}
+			r.known[s] = true
 			r.secrets = append(r.secrets, s)
 		}
 	}
@@ -117,12 +124,15 @@ func spansOf(x *Index, s string) (spans [][2]int, known bool) {
 
 // holes appends the tokens of s that hold a hole: MinSecret or more '*', what Hide and a stream
 // mask (exchange) leave in place of a secret's run. A token (a run of JWT characters and holes)
-// is taken whole when it still looks like a credential going on around its hole: it holds a '.'
-// (the parts of a JWT), MinSecret characters between two holes (runs of two secrets in one word),
-// or 2*MinSecret at an edge. A token that shows less is what a stream leaves of a secret it masked
-// (a tampered byte between two runs; up to 10 base64 or 15 hex characters, under MinSecret
-// bytes, at the edge of a re-encoded one; a JWT's opening it held back) and stays as it is;
-// exchange shows its holes as Mask.
+// is taken whole when it still shows a credential around its hole: it holds a '.' (the parts of a
+// JWT), or MinSecret characters after a hole (between two holes: runs of two secrets in one word;
+// at the end: a token whose changed end the secret's run did not cover, which the string path
+// masks whole by its JWT shape and a stream hides as glued to the run), or 2*MinSecret before its
+// first hole. A token that shows less is what a stream leaves of a secret it masked (a tampered
+// byte between two runs, a few characters after a run; before it, up to 10 base64 or 15 hex
+// characters, under MinSecret bytes, that a stream released before the re-encoded secret's run
+// was recognised, or a JWT's opening it held back) and stays as it is; exchange shows its holes
+// as Mask.
 func holes(s string, spans [][2]int) [][2]int {
 	for i := strings.Index(s, hole); i >= 0; {
 		a, b := i, i
@@ -152,8 +162,7 @@ func tokenAround(t string) bool {
 	}
 	parts := strings.Split(t, "*") // visible runs, with "" between the stars
 	for i, v := range parts {
-		interior := i > 0 && i < len(parts)-1
-		if interior && len(v) >= MinSecret || len(v) >= 2*MinSecret {
+		if i > 0 && len(v) >= MinSecret || len(v) >= 2*MinSecret {
 			return true
 		}
 	}
@@ -187,6 +196,10 @@ var credential = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// Credential reports whether c can be part of a JWT (base64url or '.'): what a stream mask hides
+// when it follows a secret's run (exchange's maskConn), as the string path masks a JWT whole.
+func Credential(c byte) bool { return credential[c] }
 
 // replace returns s with each of the (sorted, disjoint) spans replaced by one Mask.
 func replace(s string, spans [][2]int) string {
@@ -222,19 +235,91 @@ func shapeSpans(s string, all bool, spans [][2]int) [][2]int {
 		}
 	}
 	if all || strings.Contains(s, "eyJ") {
+		known := merge(slices.Clone(spans))
 		for p := 0; p < len(s); {
-			m := jwtLike.FindStringIndex(s[p:])
-			if m == nil {
-				break
+			if !all {
+				// A JWT that starts inside a known secret's span and cannot go on past its end (the
+				// byte after it is no JWT byte) is masked already: skip the span rather than run the
+				// pattern over it (an echoed 1.5 KB token cost the pattern ~50 µs). One that can go
+				// on past it (an unregistered token sharing a registered one's opening) is matched
+				// as usual, whole.
+				a := strings.Index(s[p:], "eyJ")
+				if a < 0 {
+					break
+				}
+				a += p
+				if e, in := spanEnd(known, a); in && (e == len(s) || !credential[s[e]]) {
+					p = e
+					continue
+				}
+				p = a
 			}
-			a := p + m[0]
-			spans = append(spans, [2]int{a, p + m[1]})
+			var a, b int
+			if all {
+				m := jwtLike.FindStringIndex(s[p:])
+				if m == nil {
+					break
+				}
+				a, b = p+m[0], p+m[1]
+			} else if b = jwtAt(s, p); b < 0 {
+				p = -b // no JWT starts before -b
+				continue
+			} else {
+				a = p
+			}
+			spans = append(spans, [2]int{a, b})
 			// The next JWT may begin inside this one's second or third part: two tokens glued
 			// together, the first one's signature running into the second one's header.
 			p = a + strings.IndexByte(s[a:], '.') + 1
 		}
 	}
 	return spans
+}
+
+// jwtAt matches jwtLike at a, where s holds "eyJ", without the regexp engine (its backtracker cost
+// ~40 ns a byte of a token): the end of the match, or, when there is none, minus the first
+// position a JWT could start at after a. The parts hold no '.', so the match is the unique one
+// and every start before the failing part's end fails the same way.
+func jwtAt(s string, a int) int {
+	part := func(i int) int {
+		for i < len(s) && b64url[s[i]] {
+			i++
+		}
+		return i
+	}
+	i := part(a + 3)
+	if i-(a+3) < 4 || i == len(s) || s[i] != '.' {
+		return -max(i, a+1)
+	}
+	j := part(i + 1)
+	if j-(i+1) < 4 || j == len(s) || s[j] != '.' {
+		return -j
+	}
+	return part(j + 1)
+}
+
+// b64url are the bytes of a JWT's parts.
+var b64url = func() (t [256]bool) {
+	t = credential
+	t['.'] = false
+	return t
+}()
+
+// spanEnd returns the end of the span of sorted, disjoint spans that holds i, if one does.
+func spanEnd(spans [][2]int, i int) (int, bool) {
+	k, _ := slices.BinarySearchFunc(spans, i, func(sp [2]int, i int) int {
+		switch {
+		case sp[1] <= i:
+			return -1
+		case sp[0] > i:
+			return 1
+		}
+		return 0
+	})
+	if k < len(spans) && spans[k][0] <= i && i < spans[k][1] {
+		return spans[k][1], true
+	}
+	return 0, false
 }
 
 // scrubShapes masks the credential-shaped text of s.

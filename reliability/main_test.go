@@ -84,15 +84,15 @@ func runIn(t *testing.T, dir string, argv ...string) result {
 	return r
 }
 
-// wantExit checks the exit code and the wall-time bound.
+// wantExit checks the exit code. The run's wall time is logged against the bound it is expected
+// within, not asserted (a loaded machine can be many times slower): runIn's limit turns a hang
+// into a failure.
 func (r result) wantExit(t *testing.T, code int, bound time.Duration) {
 	t.Helper()
 	if r.code != code {
 		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, code, tail(r.stdout, 3000), r.stderr)
 	}
-	if r.elapsed > bound {
-		t.Errorf("took %v, bound %v", r.elapsed, bound)
-	}
+	t.Logf("took %v (expected within %v)", r.elapsed.Round(time.Millisecond), bound)
 }
 
 // wantOneLine checks stderr is one "graphconform: ..." line holding every part, with no trace.

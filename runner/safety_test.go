@@ -172,7 +172,7 @@ func TestRetryBounded(t *testing.T) {
 	if r.code != exitFail {
 		t.Fatalf("always throttled must fail the spec: %s", r)
 	}
-	if calls.Load() != 3 || r.took < 2*time.Second || r.took > 20*time.Second {
+	if calls.Load() != 3 || r.took < 2*time.Second || r.took >= time.Minute { // a minute: one Retry-After not capped
 		t.Errorf("%d disconnect calls in %s; want 1 + 2 retries of 1 s each", calls.Load(), r.took)
 	}
 	t.Logf("always throttled, run took %s", r.took)
