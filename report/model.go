@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,14 +80,19 @@ type gap struct {
 	// certification (--certify) fails on it. A shard leaves requirements it holds no spec of to
 	// the merge, which sees every shard.
 	Required bool `json:"required"`
+	// Operations are the operations it was not exercised on when others exercised it (see
+	// pairGaps); empty when nothing exercised it anywhere.
+	Operations []string `json:"operations,omitempty"`
 }
 
 // analysis is a Run digested once for all writers, so JSON, JUnit, HTML and the console cannot
 // disagree.
 type analysis struct {
-	Run      Run
-	Summary  verdict.Summary
-	Reqs     []reqView
+	Run     Run
+	Summary verdict.Summary
+	Reqs    []reqView
+	// Ops is the operation x requirement matrix, one row per operation.
+	Ops      []opView
 	Counts   map[status]int
 	ByLevel  map[requirement.Level]map[status]int
 	Advisory int
@@ -132,6 +138,9 @@ func analyze(r Run) analysis {
 				Required: rr.Requirement.Level.Blocking(r.Strict) && (r.Shard == "" || len(rr.Cases) > 0)})
 		}
 	}
+	a.Ops = operations(r.Verdicts)
+	a.Gaps = append(a.Gaps, pairGaps(a.Ops, a.Reqs, r)...)
+	sort.SliceStable(a.Gaps, func(i, j int) bool { return a.Gaps[i].ID < a.Gaps[j].ID })
 	a.Gate, a.GateText = a.decide()
 	return a
 }
