@@ -10,8 +10,11 @@ import (
 )
 
 // reportFormat versions the JSON layout, so a tool (or ReadJSON) can refuse a file it would
-// misread instead of silently reading zeros. Bump it on any incompatible change.
-const reportFormat = 1
+// misread instead of silently reading zeros. Bump it on any incompatible change. Format 2 (format 1
+// repeated each verdict's whole requirement and kept passes' messages): a verdict names its
+// requirement by ID, the texts are once per operation x requirement in summary.operations, and a
+// pass keeps only what identifies it (see jsonVerdict).
+const reportFormat = 2
 
 // runFields is Run without its methods, so document can embed it without recursing into
 // Run.MarshalJSON; embedding flattens Run's fields into the top level of the document.
@@ -23,9 +26,9 @@ type document struct {
 	runFields
 	DurationSeconds float64     `json:"durationSeconds"`
 	Summary         jsonSummary `json:"summary"`
-	// Verdicts shadows runFields.Verdicts only to come after the summary: a person opening the file
-	// sees the verdict per requirement before thousands of spec verdicts.
-	Verdicts []verdict.Verdict `json:"verdicts"`
+	// Verdicts shadows runFields.Verdicts to come after the summary (a person opening the file sees
+	// the verdict per requirement before thousands of spec verdicts) and in their slim form.
+	Verdicts []jsonVerdict `json:"verdicts"`
 }
 
 type jsonSummary struct {
@@ -47,6 +50,9 @@ type jsonSummary struct {
 	// not-applicable), with the reason; "required" ones are those a certification needs.
 	NotExercised []gap             `json:"notExercised"`
 	Requirements []jsonRequirement `json:"requirements"`
+	// Operations is the operation x requirement matrix: per operation, the status of each
+	// requirement it has cases of, and the requirement's title and source as its cases word them.
+	Operations []jsonOperation `json:"operations"`
 }
 
 // jsonRequirement is one requirement's verdict. The cases themselves are in the top-level
@@ -95,6 +101,7 @@ func newDocument(r Run) document {
 			s.ByLevel[string(l)][st] = m[st]
 		}
 	}
+	s.Operations = jsonOperations(a.Ops)
 	for _, v := range a.Reqs {
 		cases := map[verdict.Outcome]int{}
 		for _, c := range v.Cases {
@@ -106,13 +113,31 @@ func newDocument(r Run) document {
 			Outcome: v.Outcome, Status: v.Status, Blocking: v.Blocking, Reason: v.Reason, Cases: cases,
 		})
 	}
+	fields := runFields(r)
+	fields.Personas = personasShown(r.Personas)
 	return document{
 		ReportFormat:    reportFormat,
-		runFields:       runFields(r),
+		runFields:       fields,
 		DurationSeconds: r.Duration().Seconds(),
 		Summary:         s,
-		Verdicts:        append([]verdict.Verdict{}, r.Verdicts...), // [] rather than null: the schema says array
+		Verdicts:        slimVerdicts(r.Verdicts, s.Operations),
 	}
+}
+
+// personasShown is the personas with [] for no permissions: the schema says array, and a reader
+// should not have to tell null from none.
+func personasShown(ps []PersonaInfo) []PersonaInfo {
+	if ps == nil {
+		return nil
+	}
+	out := make([]PersonaInfo, len(ps))
+	for i, p := range ps {
+		if p.Permissions == nil {
+			p.Permissions = []string{}
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // WriteJSON writes report.json: run metadata, the per-requirement summary, and every spec verdict.
