@@ -59,3 +59,25 @@ func TestJSONSlimPassesRoundTrip(t *testing.T) {
 		t.Error("writing what was read gives another report.json")
 	}
 }
+
+// report.json carries what was certified; a persona without permissions has [] (the schema says
+// array), and the file reads back under the schema.
+func TestJSONRunMetadata(t *testing.T) {
+	r := withMetadata(fixture())
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"permissions": []`, `"vendor": "Contoso"`, `"selection": "--operation remoteAssistancePartner_disconnect"`, `"commit": "59f5e92c0ffee"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report.json lacks %s", want)
+		}
+	}
+	back, err := ReadJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Product == nil || *back.Product != *r.Product || len(back.Personas) != 2 || back.Selection != r.Selection {
+		t.Errorf("read back %+v %+v %q", back.Product, back.Personas, back.Selection)
+	}
+}
