@@ -267,7 +267,7 @@ func TestJUnitRunMetadata(t *testing.T) {
 		}
 		want := map[string]string{"product.vendor": "Contoso", "product.name": "Graph Gateway", "product.version": "2.3.1",
 			"product.contact": "conformance@contoso.example", "suite.commit": "59f5e92c0ffee", "selection": "--operation remoteAssistancePartner_disconnect",
-			"commandLine": "graphconform run --base-url https://gw.contoso.example/v1.0 --label-filter 'must && !permissions'",
+			"commandLine":   "graphconform run --base-url https://gw.contoso.example/v1.0 --label-filter 'must && !permissions'",
 			"persona.admin": "work: DeviceManagementServiceConfig.ReadWrite.All", "persona.app": "application: no permissions"}
 		for k, w := range want {
 			if got[k] != w {

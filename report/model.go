@@ -44,6 +44,19 @@ func (s status) label() string {
 	return strings.ToUpper(string(s))
 }
 
+// short is the status in a cell of the operations matrix; "–": the operation has no case of it.
+func (s status) short() string {
+	switch s {
+	case "":
+		return "–"
+	case statusAdvisory:
+		return "ADV"
+	case statusNotExercised:
+		return "N/E"
+	}
+	return s.label()
+}
+
 // words is the status as the console table and gate line print it.
 func (s status) words() string {
 	switch s {
