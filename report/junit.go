@@ -117,8 +117,9 @@ func WriteJUnit(w io.Writer, r Run) error {
 		c := junitCase{
 			Classname: row.class,
 			Name:      JUnitName(q.ID),
-			Properties: []junitProperty{{Name: "requirement", Value: string(q.ID)}, {Name: "level", Value: string(q.Level)},
-				{Name: "status", Value: string(row.status)}, {Name: "page", Value: RequirementPageURL(r.Build, q.ID)}},
+			// Two properties only: at 1,000 operations there are 27,000 test cases. The ID is the name's
+			// first word; the requirement's page is linked from the failure text.
+			Properties: []junitProperty{{Name: "level", Value: string(q.Level)}, {Name: "status", Value: string(row.status)}},
 			Time: seconds(row.duration),
 		}
 		s := &gate
