@@ -152,7 +152,15 @@ func analyze(r Run) analysis {
 		}
 	}
 	a.Ops = operations(r.Verdicts)
-	a.Gaps = append(a.Gaps, pairGaps(a.Ops, a.Reqs, r)...)
+	pairs := pairGaps(a.Ops, a.Reqs, r)
+	for _, g := range pairs { // a requirement that passed elsewhere says where it was not exercised
+		for i := range a.Reqs {
+			if a.Reqs[i].Requirement.ID == g.ID && a.Reqs[i].Reason == "" {
+				a.Reqs[i].Reason = "not exercised " + g.Reason
+			}
+		}
+	}
+	a.Gaps = append(a.Gaps, pairs...)
 	sort.SliceStable(a.Gaps, func(i, j int) bool { return a.Gaps[i].ID < a.Gaps[j].ID })
 	a.Gate, a.GateText = a.decide()
 	return a

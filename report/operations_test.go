@@ -99,6 +99,9 @@ func TestHTMLOperationsMatrix(t *testing.T) {
 	if !strings.Contains(html, `<td class="not-exercised" title="persona not configured">N/E</td>`) {
 		t.Error("B's PERM-002 cell does not say not exercised, with why")
 	}
+	if !strings.Contains(row(t, html, "PERM-002"), `PASS<span class="reason">not exercised on operation opB: persona not configured</span>`) {
+		t.Error("the requirement row of PERM-002 does not say it was not exercised on B")
+	}
 	if !strings.Contains(html, "1 operation without a failure or gap</summary>\n<p class=\"mono\">opA</p>") {
 		t.Error("the clean operation A is not named in the collapsed list")
 	}
