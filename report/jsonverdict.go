@@ -77,10 +77,11 @@ func jsonOperations(ops []opView) []jsonOperation {
 		for _, c := range o.Cells {
 			q := c.Requirement
 			jc := jsonCell{ID: q.ID, Status: c.Status, Reason: c.Reason, Cases: c.Cases}
-			if cat, ok := requirement.Lookup(q.ID); !ok || cat.Title != q.Title {
+			cat, ok := requirement.Lookup(q.ID)
+			if !ok || cat.Title != q.Title {
 				jc.Title = q.Title
 			}
-			if cat, ok := requirement.Lookup(q.ID); !ok || cat.Source != q.Source {
+			if !ok || cat.Source != q.Source {
 				src := q.Source
 				jc.Source = &src
 			}

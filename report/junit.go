@@ -120,7 +120,7 @@ func WriteJUnit(w io.Writer, r Run) error {
 			// Two properties only: at 1,000 operations there are 27,000 test cases. The ID is the name's
 			// first word; the requirement's page is linked from the failure text.
 			Properties: []junitProperty{{Name: "level", Value: string(q.Level)}, {Name: "status", Value: string(row.status)}},
-			Time: seconds(row.duration),
+			Time:       seconds(row.duration),
 		}
 		s := &gate
 		if q.Level.Blocking(r.Strict) {
