@@ -41,15 +41,12 @@ func readJSON(b []byte) (Run, error) {
 	var d struct {
 		runFields
 		Verdicts []jsonVerdict `json:"verdicts"` // shadows runFields.Verdicts, as in document
-		Summary  struct {
-			Operations []jsonOperation `json:"operations"`
-		} `json:"summary"`
 	}
 	if err := json.Unmarshal(b, &d); err != nil { // the schema let it through, so this is a defect of either
 		return Run{}, fmt.Errorf("report: reading JSON: %w", err)
 	}
 	r := Run(d.runFields)
-	vs, bad, ok := fullVerdicts(d.Verdicts, d.Summary.Operations)
+	vs, bad, ok := fullVerdicts(d.Verdicts)
 	if !ok {
 		return Run{}, invalid(fmt.Sprintf("/verdicts/%d/requirement", bad), "%q is not in this build's requirement catalogue (graphconform requirements lists it)", d.Verdicts[bad].Requirement)
 	}
@@ -122,7 +119,7 @@ func ignored(ptr, key string) bool {
 	case strings.HasPrefix(ptr, "/summary/requirements/"), strings.HasPrefix(ptr, "/summary/notExercised/"):
 		return key == "title" || key == "source" || key == "reason"
 	case strings.HasPrefix(ptr, "/summary/operations/"):
-		return key == "reason" // titles and sources there are data: the verdicts' texts are read from them
+		return key == "reason"
 	}
 	return false
 }
