@@ -203,7 +203,7 @@ func hugeHeaders(t *testing.T, r result, reports, baseReports string) {
 
 // readHeaders reads the recorded header blocks of report.json (which readReport does not keep).
 func readHeaders(t *testing.T, dir string) []struct {
-	Requirement struct{ ID string }
+	Requirement reqID
 	Exchanges   []struct{ Header string }
 } {
 	t.Helper()
@@ -213,7 +213,7 @@ func readHeaders(t *testing.T, dir string) []struct {
 	}
 	var r struct {
 		Verdicts []struct {
-			Requirement struct{ ID string }
+			Requirement reqID
 			Exchanges   []struct{ Header string }
 		}
 	}

@@ -20,13 +20,11 @@ type jsonReport struct {
 		} `json:"requirements"`
 	} `json:"summary"`
 	Verdicts []struct {
-		Requirement struct {
-			ID string `json:"id"`
-		} `json:"requirement"`
-		Case      string `json:"case"`
-		Outcome   string `json:"outcome"`
-		Message   string `json:"message"`
-		Exchanges []struct {
+		Requirement reqID  `json:"requirement"`
+		Case        string `json:"case"`
+		Outcome     string `json:"outcome"`
+		Message     string `json:"message"`
+		Exchanges   []struct {
 			Status    int    `json:"status"`
 			Body      string `json:"body"`
 			BodyBytes int    `json:"bodyBytes"`
@@ -34,6 +32,11 @@ type jsonReport struct {
 		} `json:"exchanges"`
 	} `json:"verdicts"`
 }
+
+// reqID reads a verdict's requirement, which report.json (format 2) writes as its ID.
+type reqID struct{ ID string }
+
+func (r *reqID) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &r.ID) }
 
 func readReport(t *testing.T, dir string) jsonReport {
 	t.Helper()

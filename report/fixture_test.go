@@ -64,3 +64,15 @@ func fixture() Run {
 		},
 	}
 }
+
+// withMetadata is r as a certification run shows it: product, personas, build, command line and
+// selection (report.Run's fields the product helper fills from the config and the command line).
+func withMetadata(r Run) Run {
+	r.Product = &Product{Vendor: "Contoso", Name: "Graph Gateway", Version: "2.3.1", Contact: "conformance@contoso.example"}
+	r.Personas = []PersonaInfo{{Name: "admin", Account: "work", Permissions: []string{"DeviceManagementServiceConfig.ReadWrite.All"}},
+		{Name: "app", Account: "application"}}
+	r.Build = Build{Module: "v0.1.0", Commit: "59f5e92c0ffee", CommitTime: "2026-12-01T09:00:00Z"}
+	r.CommandLine = []string{"graphconform", "run", "--base-url", "https://gw.contoso.example/v1.0", "--label-filter", "must && !permissions"}
+	r.Selection = "--operation remoteAssistancePartner_disconnect"
+	return r
+}

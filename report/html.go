@@ -21,6 +21,7 @@ import (
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"page":  func(id requirement.ID) string { return "" }, // replaced per run in WriteHTML: the link needs the build
 	"when":  when,
 	"body":  bodyShown,
 	"label": func(s status) string { return s.label() },
@@ -29,6 +30,11 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	// the unbuilt operations (unbuilt.go)
 	"unbuiltCounts": unbuiltCounts,
 	"unbuiltNote":   unbuiltNote,
+	"join":          strings.Join,
+	"short":         func(s status) string { return s.short() },
+	"first":         firstLine,
+	"inFull":        func(vs []verdict.Verdict) []verdict.Verdict { return vs[:min(len(vs), failuresInFull)] },
+	"briefly":       briefly,
 }).Parse(htmlSource))
 
 // htmlBodyLimit caps the body shown per exchange. Bodies are already truncated by the caller; this
@@ -48,6 +54,67 @@ type htmlView struct {
 	LevelRows  []levelRow
 	Total      levelRow
 	Failed     []reqView
+	// Selection is the subtitle: what the run selected. CommandLine is the command as one line.
+	Selection, CommandLine string
+	Matrix                 htmlMatrix
+}
+
+// htmlMatrix is the operation x requirement view. At 1,500 operations a full grid is unreadable,
+// so the rows with a failure or a gap come first, in full, and the clean ones are only named.
+type htmlMatrix struct {
+	Operations int
+	Columns    []requirement.ID // the requirements any operation has a case of
+	Rows       []htmlOpRow
+	Clean      []string
+}
+
+type htmlOpRow struct {
+	Operation string
+	Cells     []cell // one per column; Status "" where the operation has no case of it
+}
+
+// htmlBriefRows bounds the one-line list of failed cases past the full ones, per requirement.
+const htmlBriefRows = 200
+
+type briefList struct {
+	Total, Dropped int
+	Rows           []verdict.Verdict
+}
+
+// briefly is the failed cases of a requirement past those shown in full, at most htmlBriefRows.
+func briefly(vs []verdict.Verdict) *briefList {
+	if len(vs) <= failuresInFull {
+		return nil
+	}
+	rest := vs[failuresInFull:]
+	b := &briefList{Total: len(rest), Rows: rest[:min(len(rest), htmlBriefRows)]}
+	b.Dropped = len(rest) - len(b.Rows)
+	return b
+}
+
+func matrix(a analysis) htmlMatrix {
+	m := htmlMatrix{Operations: len(a.Ops)}
+	col := map[requirement.ID]int{}
+	for _, q := range a.Reqs {
+		if len(q.Cases) > 0 {
+			col[q.Requirement.ID] = len(m.Columns)
+			m.Columns = append(m.Columns, q.Requirement.ID)
+		}
+	}
+	for _, o := range a.Ops {
+		if o.Clean {
+			m.Clean = append(m.Clean, o.Operation)
+			continue
+		}
+		row := htmlOpRow{Operation: o.Operation, Cells: make([]cell, len(m.Columns))}
+		for _, c := range o.Cells {
+			if i, ok := col[c.Requirement.ID]; ok {
+				row.Cells[i] = c
+			}
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
 }
 
 type levelRow struct {
@@ -60,13 +127,16 @@ type levelRow struct {
 func WriteHTML(w io.Writer, r Run) error {
 	a := analyze(r)
 	v := htmlView{
-		analysis:   a,
-		Badge:      badge(a),
-		StrictMode: requirement.StrictMode(r.Strict),
-		GateRule:   requirement.GateRule(),
-		Duration:   "unknown",
-		Statuses:   statuses,
-		Total:      levelRow{Level: "all", Counts: make([]int, len(statuses))},
+		analysis:    a,
+		Badge:       badge(a),
+		StrictMode:  requirement.StrictMode(r.Strict),
+		GateRule:    requirement.GateRule(),
+		Duration:    "unknown",
+		Statuses:    statuses,
+		Total:       levelRow{Level: "all", Counts: make([]int, len(statuses))},
+		Selection:   selectionText(r.Selection),
+		CommandLine: commandLine(r.CommandLine),
+		Matrix:      matrix(a),
 	}
 	if d := r.Duration(); d > 0 {
 		v.Duration = d.Round(time.Millisecond).String()
@@ -97,7 +167,12 @@ func WriteHTML(w io.Writer, r Run) error {
 			}
 		}
 	}
-	if err := htmlTemplate.Execute(w, v); err != nil {
+	t, err := htmlTemplate.Clone()
+	if err != nil {
+		return fmt.Errorf("report: writing HTML: %w", err)
+	}
+	t.Funcs(template.FuncMap{"page": func(id requirement.ID) string { return RequirementPageURL(r.Build, id) }})
+	if err := t.Execute(w, v); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil

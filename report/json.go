@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,8 +12,11 @@ import (
 )
 
 // reportFormat versions the JSON layout, so a tool (or ReadJSON) can refuse a file it would
-// misread instead of silently reading zeros. Bump it on any incompatible change.
-const reportFormat = 1
+// misread instead of silently reading zeros. Bump it on any incompatible change. Format 2 (format 1
+// repeated each verdict's whole requirement and kept passes' messages): a verdict names its
+// requirement by ID, summary.operations is the operation x requirement matrix, and a pass keeps
+// only what identifies it (see jsonverdict.go).
+const reportFormat = 2
 
 // runFields is Run without its methods, so document can embed it without recursing into
 // Run.MarshalJSON; embedding flattens Run's fields into the top level of the document.
@@ -23,9 +28,9 @@ type document struct {
 	runFields
 	DurationSeconds float64     `json:"durationSeconds"`
 	Summary         jsonSummary `json:"summary"`
-	// Verdicts shadows runFields.Verdicts only to come after the summary: a person opening the file
-	// sees the verdict per requirement before thousands of spec verdicts.
-	Verdicts []verdict.Verdict `json:"verdicts"`
+	// Verdicts shadows runFields.Verdicts to come after the summary (a person opening the file sees
+	// the verdict per requirement before thousands of spec verdicts) and in their slim form.
+	Verdicts []jsonVerdict `json:"verdicts"`
 }
 
 type jsonSummary struct {
@@ -47,6 +52,9 @@ type jsonSummary struct {
 	// not-applicable), with the reason; "required" ones are those a certification needs.
 	NotExercised []gap             `json:"notExercised"`
 	Requirements []jsonRequirement `json:"requirements"`
+	// Operations is the operation x requirement matrix: per operation, the status of each
+	// requirement it has cases of.
+	Operations []jsonOperation `json:"operations"`
 }
 
 // jsonRequirement is one requirement's verdict. The cases themselves are in the top-level
@@ -95,6 +103,7 @@ func newDocument(r Run) document {
 			s.ByLevel[string(l)][st] = m[st]
 		}
 	}
+	s.Operations = jsonOperations(a.Ops)
 	for _, v := range a.Reqs {
 		cases := map[verdict.Outcome]int{}
 		for _, c := range v.Cases {
@@ -106,22 +115,77 @@ func newDocument(r Run) document {
 			Outcome: v.Outcome, Status: v.Status, Blocking: v.Blocking, Reason: v.Reason, Cases: cases,
 		})
 	}
+	fields := runFields(r)
+	fields.Personas = personasShown(r.Personas)
 	return document{
 		ReportFormat:    reportFormat,
-		runFields:       runFields(r),
+		runFields:       fields,
 		DurationSeconds: r.Duration().Seconds(),
 		Summary:         s,
-		Verdicts:        append([]verdict.Verdict{}, r.Verdicts...), // [] rather than null: the schema says array
+		Verdicts:        slimVerdicts(r.Verdicts),
 	}
 }
 
+// personasShown is the personas with [] for no permissions: the schema says array, and a reader
+// should not have to tell null from none.
+func personasShown(ps []PersonaInfo) []PersonaInfo {
+	if ps == nil {
+		return nil
+	}
+	out := make([]PersonaInfo, len(ps))
+	for i, p := range ps {
+		if p.Permissions == nil {
+			p.Permissions = []string{}
+		}
+		out[i] = p
+	}
+	return out
+}
+
 // WriteJSON writes report.json: run metadata, the per-requirement summary, and every spec verdict.
+//
+// The document is indented, but each verdict is one line: at 40,000 verdicts indentation would be a
+// sixth of the file, and a line per spec is what grep and diff want.
 func WriteJSON(w io.Writer, r Run) error {
-	enc := json.NewEncoder(w)
+	d := newDocument(r)
+	vs := d.Verdicts
+	d.Verdicts = []jsonVerdict{}
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetIndent("", "  ")
 	// Messages and bodies quote HTML and URLs; \u003c escapes would only make them harder to read.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(newDocument(r)); err != nil {
+	if err := enc.Encode(d); err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	// "verdicts" is the document's last member, so the encoding ends with its empty array.
+	const tail = "\"verdicts\": []\n}\n"
+	if !bytes.HasSuffix(head.Bytes(), []byte(tail)) {
+		return fmt.Errorf("report: writing JSON: the document does not end with its verdicts")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head.Bytes()[:head.Len()-len(tail)])
+	bw.WriteString("\"verdicts\": [")
+	var one bytes.Buffer
+	line := json.NewEncoder(&one)
+	line.SetEscapeHTML(false)
+	for i, v := range vs {
+		one.Reset()
+		if err := line.Encode(v); err != nil {
+			return fmt.Errorf("report: writing JSON: %w", err)
+		}
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		bw.WriteString(sep)
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n"))) // a write error sticks to bw: Flush reports it
+	}
+	if len(vs) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("report: writing JSON: %w", err)
 	}
 	return nil

@@ -91,7 +91,7 @@ func TestJSONSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := doc.Summary
-	if doc.ReportFormat != 1 || doc.DurationSeconds != 2.5 || s.Gate != "FAIL" || s.Passed ||
+	if doc.ReportFormat != reportFormat || doc.DurationSeconds != 2.5 || s.Gate != "FAIL" || s.Passed ||
 		s.BlockingFailures != 1 || s.AdvisoryFailures != 1 || len(doc.Verdicts) != len(fixture().Verdicts) {
 		t.Errorf("header: %+v", doc)
 	}
@@ -147,9 +147,9 @@ func TestReadJSONRejects(t *testing.T) {
 		"not JSON":      "<testsuites/>",
 		"ginkgo report": `[{"SuitePath": "/x"}]`,
 		"no format":     `{"tool": "graphconform"}`,
-		"future format": `{"reportFormat": 2, "tool": "graphconform"}`,
-		"bad verdict":   `{"reportFormat": 1, "verdicts": "nope"}`,
-		"truncated":     `{"reportFormat": 1, "verdicts": [`,
+		"future format": `{"reportFormat": 3, "tool": "graphconform"}`,
+		"bad verdict":   `{"reportFormat": 2, "verdicts": "nope"}`,
+		"truncated":     `{"reportFormat": 2, "verdicts": [`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ReadJSON(strings.NewReader(in)); err == nil || !strings.HasPrefix(err.Error(), "report: reading JSON") {

@@ -7,11 +7,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
 )
 
-// The JUnit layout has one test case per requirement, not per spec: CI UIs track test cases by name
-// across runs, and requirement names are stable while generated spec texts are not. The cases of a
-// requirement are listed inside its failure text or system-out.
+// The JUnit layout has one test case per operation x requirement pair, the pair the gate judges,
+// not one per spec: CI UIs track test cases by classname and name across runs, and both are stable
+// (classname "graphconform.<operationId>", name "<ID> <catalogue title>": no case text, persona,
+// counter or time), unique within a suite (an operation has one row per requirement), readable, and
+// start with the ID so a grep or a CI search finds every operation's row of a requirement. A
+// requirement no operation has a case of gets one row of classname "graphconform". The specs of a
+// pair are listed inside its failure text. docs/usage.md (JUnit) says the same for users.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -105,38 +112,37 @@ func WriteJUnit(w io.Writer, r Run) error {
 		advisory.Timestamp = gate.Timestamp
 	}
 	var gateTime, advisoryTime time.Duration
-	for _, v := range a.Reqs {
+	for _, row := range junitRows(a) {
+		q := row.req
 		c := junitCase{
-			// The name is the requirement ID alone: CI systems key test history on it, and a reworded
-			// title must not start a new history. Level, title and source travel as properties.
-			Classname: "graphconform." + string(v.Requirement.Area),
-			Name:      string(v.Requirement.ID),
-			Properties: []junitProperty{{Name: "level", Value: string(v.Requirement.Level)},
-				{Name: "title", Value: v.Requirement.Title}, {Name: "source", Value: v.Requirement.Source.String()},
-				{Name: "status", Value: string(v.Status)}},
-			Time: seconds(v.Duration),
+			Classname: row.class,
+			Name:      JUnitName(q.ID),
+			// Two properties only: at 1,000 operations there are 27,000 test cases. The ID is the name's
+			// first word; the requirement's page is linked from the failure text.
+			Properties: []junitProperty{{Name: "level", Value: string(q.Level)}, {Name: "status", Value: string(row.status)}},
+			Time:       seconds(row.duration),
 		}
 		s := &gate
-		if v.Requirement.Level.Blocking(r.Strict) {
-			gateTime += v.Duration
+		if q.Level.Blocking(r.Strict) {
+			gateTime += row.duration
 		} else {
 			s = &advisory
-			advisoryTime += v.Duration
+			advisoryTime += row.duration
 		}
-		level := string(v.Requirement.Level)
-		switch v.Status {
+		level := string(q.Level)
+		switch row.status {
 		case statusFail:
-			c.Failure = &junitMessage{Message: level + " not met: " + v.Reason, Type: level, Text: failureText(v)}
+			c.Failure = &junitMessage{Message: level + " not met: " + row.reason, Type: level, Text: failureText(q, row.cases, r.Build)}
 			s.Failures++
 		case statusAdvisory:
-			c.Failure = &junitMessage{Message: "ADVISORY: " + level + " not met (does not fail the run): " + v.Reason,
-				Type: "advisory", Text: failureText(v)}
+			c.Failure = &junitMessage{Message: "ADVISORY: " + level + " not met (does not fail the run): " + row.reason,
+				Type: "advisory", Text: failureText(q, row.cases, r.Build)}
 			s.Failures++
 		case statusNA:
-			c.Skipped = &junitMessage{Message: "not applicable: " + v.Reason}
+			c.Skipped = &junitMessage{Message: "not applicable: " + row.reason}
 			s.Skipped++
 		case statusNotExercised:
-			c.Skipped = &junitMessage{Message: "not exercised: " + v.Reason}
+			c.Skipped = &junitMessage{Message: "not exercised: " + row.reason}
 			s.Skipped++
 		}
 		s.Cases = append(s.Cases, c)
@@ -193,7 +199,9 @@ func WriteJUnit(w io.Writer, r Run) error {
 	return nil
 }
 
-// properties carry the run metadata, so a CI artefact alone says what was tested and how.
+// properties carry the run metadata, so a CI artefact alone says what was tested, as what, and how:
+// the product certified, the suite build, the command line, the selection and each persona's
+// account kind and permissions (never a token).
 func properties(r Run) []junitProperty {
 	ps := []junitProperty{
 		{"tool", r.Tool}, {"version", r.Version}, {"description", r.Description},
@@ -201,23 +209,103 @@ func properties(r Run) []junitProperty {
 		{"strict", strconv.FormatBool(r.Strict)},
 		{"moduleVersion", r.Build.Module}, {"commit", r.Build.Commit}, {"commitTime", r.Build.CommitTime},
 		{"modified", strconv.FormatBool(r.Build.Modified)},
+		{"suite.commit", r.Build.Commit},
 	}
+	if p := r.Product; p != nil {
+		ps = append(ps, junitProperty{"product.vendor", p.Vendor}, junitProperty{"product.name", p.Name},
+			junitProperty{"product.version", p.Version}, junitProperty{"product.contact", p.Contact})
+	}
+	if len(r.CommandLine) > 0 {
+		ps = append(ps, junitProperty{"commandLine", commandLine(r.CommandLine)})
+	}
+	ps = append(ps, junitProperty{"selection", selectionText(r.Selection)})
 	if r.LabelFilter != "" {
 		ps = append(ps, junitProperty{"labelFilter", r.LabelFilter})
+	}
+	for _, p := range r.Personas {
+		ps = append(ps, junitProperty{"persona." + p.Name, personaText(p)})
 	}
 	return ps
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
-// failureText lists every failing case of a requirement with what a developer needs to reproduce
-// it from the CI log alone. Each case is verdict.Verdict.Text, the same rendering the console shows,
-// so a failure reads the same in the log and in the CI UI.
-func failureText(v reqView) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n%d of %d cases failed.\n", v.Requirement, len(v.Failed), len(v.Cases))
-	for _, c := range v.Failed {
-		b.WriteString("\n--- " + c.Text())
+// failureText lists the failing cases of one operation x requirement pair with what a developer
+// needs to reproduce them from the CI log alone. Each case is verdict.Verdict.Text, the same
+// rendering the console shows; past failuresInFull cases, one line each (report.json has them all),
+// so one broken operation cannot make junit.xml too large for a CI system to load.
+func failureText(q requirement.Requirement, cases []verdict.Verdict, b Build) string {
+	var failed []verdict.Verdict
+	for _, c := range cases {
+		if c.Outcome == verdict.Fail {
+			failed = append(failed, c)
+		}
 	}
-	return b.String()
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s\n%d of %d cases failed. What it checks and how to fix it: %s\n", q, len(failed), len(cases), RequirementPageURL(b, q.ID))
+	for i, c := range failed {
+		if i < failuresInFull {
+			sb.WriteString("\n--- " + c.Text())
+			continue
+		}
+		if i == failuresInFull {
+			fmt.Fprintf(&sb, "\n%d more failed cases (report.json has each in full):\n", len(failed)-failuresInFull)
+		}
+		fmt.Fprintf(&sb, "  - %s (persona %s): %s\n", c.Case, c.Persona, firstLine(c.Message))
+	}
+	return sb.String()
+}
+
+// failuresInFull is how many failed cases of one pair junit.xml and report.html show in full.
+const failuresInFull = 10
+
+// JUnitName is the JUnit test case name of requirement id: "<ID> <catalogue title>". The catalogue's
+// title, not an operation's wording of it, so the name is the same on every operation and run.
+func JUnitName(id requirement.ID) string {
+	q, ok := requirement.Lookup(id)
+	if !ok {
+		return string(id)
+	}
+	return string(id) + " " + q.Title
+}
+
+// junitRow is one test case of the requirement suites.
+type junitRow struct {
+	class    string
+	req      requirement.Requirement
+	status   status
+	reason   string
+	cases    []verdict.Verdict
+	duration time.Duration
+}
+
+// junitRows are the pairs of the matrix, operation by operation in run order, then a row for each
+// requirement no operation has a case of (not exercised or not applicable to what was selected).
+func junitRows(a analysis) []junitRow {
+	byPair := map[cellKey][]verdict.Verdict{}
+	for _, v := range a.Run.Verdicts {
+		k := cellKey{v.Operation, v.Requirement.ID}
+		byPair[k] = append(byPair[k], v)
+	}
+	var rows []junitRow
+	for _, o := range a.Ops {
+		class := "graphconform." + o.Operation
+		if o.Operation == "" {
+			class = "graphconform"
+		}
+		for _, c := range o.Cells {
+			cases := byPair[cellKey{o.Operation, c.Requirement.ID}]
+			var d time.Duration
+			for _, v := range cases {
+				d += v.Duration
+			}
+			rows = append(rows, junitRow{class: class, req: c.Requirement, status: c.Status, reason: c.Reason, cases: cases, duration: d})
+		}
+	}
+	for _, v := range a.Reqs {
+		if len(v.Cases) == 0 {
+			rows = append(rows, junitRow{class: "graphconform", req: v.Requirement, status: v.Status, reason: v.Reason})
+		}
+	}
+	return rows
 }

@@ -3,10 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/xml"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/graphconform/graphconform/requirement"
+	"github.com/graphconform/graphconform/verdict"
 )
 
 // decodeJUnit parses junit.xml with encoding/xml, which also proves it well-formed.
@@ -75,14 +78,22 @@ func TestJUnitCases(t *testing.T) {
 				t.Fatalf("no testcase for %s", tt.id)
 			}
 			q := requirement.MustLookup(tt.id)
-			if want := string(q.ID); c.Name != want {
+			if want := string(q.ID) + " " + q.Title; c.Name != want {
 				t.Errorf("name %q, want %q", c.Name, want)
 			}
 			if suiteOf[tt.id] != tt.suite {
 				t.Errorf("in testsuite %q, want %q", suiteOf[tt.id], tt.suite)
 			}
-			if c.Classname != "graphconform."+string(q.Area) {
-				t.Errorf("classname %q, want %q", c.Classname, q.Area)
+			// A requirement with cases is judged on its operation; one with none at all on the run.
+			wantClass := "graphconform.remoteAssistancePartner_disconnect"
+			if tt.id == idNotExercised {
+				wantClass = "graphconform"
+			}
+			if c.Classname != wantClass {
+				t.Errorf("classname %q, want %q", c.Classname, wantClass)
+			}
+			if property(c, "level") != string(q.Level) {
+				t.Errorf("properties %+v", c.Properties)
 			}
 			if c.Time != tt.time {
 				t.Errorf("time %q, want %q", c.Time, tt.time)
@@ -125,7 +136,7 @@ func TestJUnitCases(t *testing.T) {
 		})
 	}
 	// Failure text keeps real line breaks (not &#xA;) so the raw file stays readable.
-	if !strings.Contains(raw, "1 of 2 cases failed.\n\n--- DISC-002 [MUST]") {
+	if !strings.Contains(raw, "1 of 2 cases failed. What it checks and how to fix it: https://github.com/graphconform/graphconform/blob/main/docs/requirements/DISC-002.md\n\n--- DISC-002 [MUST]") {
 		t.Error("failure text lost its line breaks")
 	}
 	if strings.Contains(raw, hostile) {
@@ -238,6 +249,75 @@ func TestJUnitProperties(t *testing.T) {
 	}
 	if ts := doc.Suites[0].Timestamp; ts != "2026-03-01T10:00:00" {
 		t.Errorf("timestamp %q", ts)
+	}
+	if got["selection"] != "every operation of the description" {
+		t.Errorf("selection %q", got["selection"])
+	}
+}
+
+// A certification's junit.xml says what was certified: product, suite commit, command line,
+// selection and each persona's account kind and permissions, never a token.
+func TestJUnitRunMetadata(t *testing.T) {
+	r := withMetadata(fixture())
+	doc, raw := decodeJUnit(t, r)
+	for _, s := range doc.Suites[:2] {
+		got := map[string]string{}
+		for _, p := range s.Properties {
+			got[p.Name] = p.Value
+		}
+		want := map[string]string{"product.vendor": "Contoso", "product.name": "Graph Gateway", "product.version": "2.3.1",
+			"product.contact": "conformance@contoso.example", "suite.commit": "59f5e92c0ffee", "selection": "--operation remoteAssistancePartner_disconnect",
+			"commandLine":   "graphconform run --base-url https://gw.contoso.example/v1.0 --label-filter 'must && !permissions'",
+			"persona.admin": "work: DeviceManagementServiceConfig.ReadWrite.All", "persona.app": "application: no permissions"}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s: property %s = %q, want %q", s.Name, k, got[k], w)
+			}
+		}
+	}
+	if strings.Contains(raw, "eyJ") || strings.Contains(raw, "secret") {
+		t.Error("junit.xml holds something token-like")
+	}
+}
+
+// JUnit names are stable (the same Run gives the same names, whatever the verdicts' order within
+// an operation, their times or personas), unique within each suite, and start with the ID.
+func TestJUnitNamesStableAndUnique(t *testing.T) {
+	r := twoOps("PERM-002", func(w *verdict.Verdict) { w.Outcome, w.Blocking, w.Message = verdict.Fail, true, "got 200" })
+	names := func(r Run) []string {
+		doc, _ := decodeJUnit(t, r)
+		var out []string
+		for _, s := range doc.Suites {
+			seen := map[string]bool{}
+			for _, c := range s.Cases {
+				k := c.Classname + "\x00" + c.Name
+				if seen[k] {
+					t.Errorf("%s: %s %q twice", s.Name, c.Classname, c.Name)
+				}
+				seen[k] = true
+				out = append(out, k)
+				if id := requirement.ID(strings.Fields(c.Name + " ")[0]); c.Classname != "gate" {
+					if q, ok := requirement.Lookup(id); !ok || c.Name != string(id)+" "+q.Title {
+						t.Errorf("name %q is not a catalogue ID and its title", c.Name)
+					}
+				}
+			}
+		}
+		return out
+	}
+	first := names(r)
+	again := r
+	again.Verdicts = append([]verdict.Verdict(nil), r.Verdicts...)
+	for i := range again.Verdicts {
+		again.Verdicts[i].Duration += time.Second
+		again.Verdicts[i].Persona += "-renamed"
+	}
+	again.Start = again.Start.Add(time.Hour)
+	if second := names(again); !reflect.DeepEqual(first, second) {
+		t.Errorf("names differ between two runs:\n%v\n%v", first, second)
+	}
+	if len(first) < 2*len(requirement.All()) {
+		t.Errorf("%d test cases for two operations of %d requirements", len(first), len(requirement.All()))
 	}
 }
 

@@ -110,3 +110,28 @@ func TestMergeFiltersAndTimes(t *testing.T) {
 		})
 	}
 }
+
+// A merge carries the shards' pacing (it dropped it before): limits and peaks the largest, the
+// lowest concurrency the lowest, what was spent summed; a shard that does not say adds nothing.
+func TestMergeThrottling(t *testing.T) {
+	a, b, c := fixture(), fixture(), fixture()
+	a.Throttling = &Throttling{Concurrency: 64, PeakConcurrency: 40, Cuts: 2, LowestConcurrency: 16, Answers: 5,
+		WaitedSeconds: 1.5, BudgetSeconds: 60, RequestsPerSecond: 20, PacedSeconds: 0.25}
+	b.Throttling = &Throttling{Concurrency: 32, PeakConcurrency: 48, Cuts: 1, LowestConcurrency: 8, Answers: 3,
+		WaitedSeconds: 2, BudgetSeconds: 120, RequestsPerSecond: 10, PacedSeconds: 0.5}
+	m, err := Merge(a, b, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Throttling{Concurrency: 64, PeakConcurrency: 48, Cuts: 3, LowestConcurrency: 8, Answers: 8,
+		WaitedSeconds: 3.5, BudgetSeconds: 120, RequestsPerSecond: 20, PacedSeconds: 0.75}
+	if m.Throttling == nil || *m.Throttling != want {
+		t.Errorf("merged throttling %+v, want %+v", m.Throttling, want)
+	}
+	if a.Throttling.Answers != 5 {
+		t.Error("the merge changed a shard's figures")
+	}
+	if m, _ := Merge(c, fixture()); m.Throttling != nil {
+		t.Errorf("no shard says, yet the merge has %+v", m.Throttling)
+	}
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,6 +44,19 @@ func (s status) label() string {
 	return strings.ToUpper(string(s))
 }
 
+// short is the status in a cell of the operations matrix; "–": the operation has no case of it.
+func (s status) short() string {
+	switch s {
+	case "":
+		return "–"
+	case statusAdvisory:
+		return "ADV"
+	case statusNotExercised:
+		return "N/E"
+	}
+	return s.label()
+}
+
 // words is the status as the console table and gate line print it.
 func (s status) words() string {
 	switch s {
@@ -79,14 +93,19 @@ type gap struct {
 	// certification (--certify) fails on it. A shard leaves requirements it holds no spec of to
 	// the merge, which sees every shard.
 	Required bool `json:"required"`
+	// Operations are the operations it was not exercised on when others exercised it (see
+	// pairGaps); empty when nothing exercised it anywhere.
+	Operations []string `json:"operations,omitempty"`
 }
 
 // analysis is a Run digested once for all writers, so JSON, JUnit, HTML and the console cannot
 // disagree.
 type analysis struct {
-	Run      Run
-	Summary  verdict.Summary
-	Reqs     []reqView
+	Run     Run
+	Summary verdict.Summary
+	Reqs    []reqView
+	// Ops is the operation x requirement matrix, one row per operation.
+	Ops      []opView
 	Counts   map[status]int
 	ByLevel  map[requirement.Level]map[status]int
 	Advisory int
@@ -132,6 +151,17 @@ func analyze(r Run) analysis {
 				Required: rr.Requirement.Level.Blocking(r.Strict) && (r.Shard == "" || len(rr.Cases) > 0)})
 		}
 	}
+	a.Ops = operations(r.Verdicts)
+	pairs := pairGaps(a.Ops, a.Reqs, r)
+	for _, g := range pairs { // a requirement that passed elsewhere says where it was not exercised
+		for i := range a.Reqs {
+			if a.Reqs[i].Requirement.ID == g.ID && a.Reqs[i].Reason == "" {
+				a.Reqs[i].Reason = "not exercised " + g.Reason
+			}
+		}
+	}
+	a.Gaps = append(a.Gaps, pairs...)
+	sort.SliceStable(a.Gaps, func(i, j int) bool { return a.Gaps[i].ID < a.Gaps[j].ID })
 	a.Gate, a.GateText = a.decide()
 	return a
 }

@@ -30,6 +30,8 @@ func readJSON(b []byte) (Run, error) {
 	switch {
 	case obj == nil || obj["reportFormat"] == nil:
 		return Run{}, errors.New("report: reading JSON: not a graphconform report.json (no reportFormat)")
+	case ok && format.String() == "1":
+		return Run{}, fmt.Errorf("report: reading JSON: reportFormat 1 (written by an older graphconform), this version reads %d: merge it with the version that wrote it, or run again", reportFormat)
 	case !ok || format.String() != fmt.Sprint(reportFormat):
 		return Run{}, fmt.Errorf("report: reading JSON: reportFormat %s, this version reads %d", show(obj["reportFormat"]), reportFormat)
 	}
@@ -38,11 +40,17 @@ func readJSON(b []byte) (Run, error) {
 	}
 	var d struct {
 		runFields
+		Verdicts []jsonVerdict `json:"verdicts"` // shadows runFields.Verdicts, as in document
 	}
 	if err := json.Unmarshal(b, &d); err != nil { // the schema let it through, so this is a defect of either
 		return Run{}, fmt.Errorf("report: reading JSON: %w", err)
 	}
 	r := Run(d.runFields)
+	vs, bad, ok := fullVerdicts(d.Verdicts)
+	if !ok {
+		return Run{}, invalid(fmt.Sprintf("/verdicts/%d/requirement", bad), "%q is not in this build's requirement catalogue (graphconform requirements lists it)", d.Verdicts[bad].Requirement)
+	}
+	r.Verdicts = vs
 	if len(r.Verdicts) == 0 {
 		r.Verdicts = nil // the writer writes none as []; a Run holds none as nil
 	}
@@ -110,6 +118,8 @@ func ignored(ptr, key string) bool {
 		return key == "gateText" // checked against the gate instead: its reasons are prose
 	case strings.HasPrefix(ptr, "/summary/requirements/"), strings.HasPrefix(ptr, "/summary/notExercised/"):
 		return key == "title" || key == "source" || key == "reason"
+	case strings.HasPrefix(ptr, "/summary/operations/"):
+		return key == "reason"
 	}
 	return false
 }

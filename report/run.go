@@ -55,7 +55,8 @@ type Run struct {
 	// content...). Such a requirement is not applicable, and no gap of a certification.
 	Inapplicable []requirement.ID `json:"inapplicable,omitempty"`
 	// Throttling is how the run paced itself against the target: cases at once, the throttling
-	// answers, and the waiting they cost within its bound; nil when unknown (a merge, an older report).
+	// answers, and the waiting they cost within its bound; nil when unknown (an older report). A merge
+	// carries the shards' figures joined (see mergeThrottling).
 	Throttling *Throttling `json:"throttling,omitempty"`
 	// Product is what was certified, as the config's product section names it (vendor, product,
 	// version, contact); nil when the config has none.
@@ -211,6 +212,7 @@ func Merge(runs ...Run) (Run, error) {
 	out.LabelFilter = mergeFilters(runs)
 	out.Unbuilt = mergeUnbuilt(runs)
 	out.Inapplicable = mergeInapplicable(runs)
+	out.Throttling = mergeThrottling(runs)
 	type key struct{ id, kase, op, persona string }
 	at := map[key]int{}
 	for i, r := range runs {
@@ -331,6 +333,38 @@ func mergeInapplicable(runs []Run) []requirement.ID {
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+// mergeThrottling joins the shards' pacing. Shards run side by side, each with its own limits, so
+// the limits and peaks are the largest of any shard (Concurrency, PeakConcurrency, BudgetSeconds,
+// RequestsPerSecond), LowestConcurrency the lowest any shard fell to, and what was spent is summed
+// (Cuts, Answers, WaitedSeconds, PacedSeconds: the waiting of all shards, not the merged wall
+// time). nil when no shard says; a shard that does not say adds nothing.
+func mergeThrottling(runs []Run) *Throttling {
+	var out *Throttling
+	for _, r := range runs {
+		t := r.Throttling
+		if t == nil {
+			continue
+		}
+		if out == nil {
+			c := *t
+			out = &c
+			continue
+		}
+		out.Concurrency = max(out.Concurrency, t.Concurrency)
+		out.PeakConcurrency = max(out.PeakConcurrency, t.PeakConcurrency)
+		out.BudgetSeconds = max(out.BudgetSeconds, t.BudgetSeconds)
+		out.RequestsPerSecond = max(out.RequestsPerSecond, t.RequestsPerSecond)
+		if t.LowestConcurrency > 0 && (out.LowestConcurrency == 0 || t.LowestConcurrency < out.LowestConcurrency) {
+			out.LowestConcurrency = t.LowestConcurrency
+		}
+		out.Cuts += t.Cuts
+		out.Answers += t.Answers
+		out.WaitedSeconds += t.WaitedSeconds
+		out.PacedSeconds += t.PacedSeconds
 	}
 	return out
 }

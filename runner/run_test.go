@@ -150,7 +150,7 @@ func TestRunAgainstMockCommand(t *testing.T) {
 	}
 	junitFailed := false
 	for _, c := range readJUnit(t, filepath.Join(dir, report.JUnitFile)) {
-		if c.Name == "AUTH-002" && c.Failure != nil {
+		if c.Name == report.JUnitName("AUTH-002") && c.Failure != nil {
 			junitFailed = true
 		}
 	}
