@@ -36,6 +36,9 @@ const (
 	envProfile    = "GRAPHCONFORM_BENCH_CPUPROFILE"
 	// envHeapProfile: a heap profile written when the suite ends (the largest the heap gets).
 	envHeapProfile = "GRAPHCONFORM_BENCH_HEAPPROFILE"
+	// envHeapEvery: also write the heap profile every this many seconds while the child runs
+	// (PATH.1, PATH.2, ...), to see what the heap holds before the end.
+	envHeapEvery = "GRAPHCONFORM_BENCH_HEAPPROFILE_EVERY"
 )
 
 // processStart is as early as a child can take the time: process start-up before it is Go runtime
