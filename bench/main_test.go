@@ -71,6 +71,9 @@ type childRun struct {
 	phases
 	Wall   time.Duration
 	RSSMiB float64
+	// CPU is the child's user and system time: on a shared, loaded machine it compares runs
+	// better than the wall does.
+	CPU    time.Duration
 	Output string
 }
 
@@ -108,6 +111,7 @@ func spawn(dir string, env map[string]string, argv ...string) (childRun, error) 
 	r.Output = buf.String()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.RSSMiB = float64(ru.Maxrss) / 1024 // KiB on Linux
+		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	if err != nil {
 		return r, err
