@@ -36,6 +36,9 @@ func runChild(mode string) int {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	if path, every := os.Getenv(envHeapProfile), os.Getenv(envHeapEvery); path != "" && every != "" {
+		go heapEvery(path, every)
+	}
 	var ph phases
 	var err error
 	switch mode {
@@ -73,6 +76,21 @@ func runChild(mode string) int {
 		return 1
 	}
 	return 0
+}
+
+// heapEvery writes a heap profile to path.1, path.2, ... every period seconds.
+func heapEvery(path, period string) {
+	sec, err := strconv.ParseFloat(period, 64)
+	if err != nil || sec <= 0 {
+		return
+	}
+	for i := 1; ; i++ {
+		time.Sleep(time.Duration(sec * float64(time.Second)))
+		if f, err := os.Create(fmt.Sprintf("%s.%d", path, i)); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 }
 
 // target is the base URL and personas of a child: envBase, or the reference mock in this process

@@ -36,6 +36,9 @@ const (
 	envProfile    = "GRAPHCONFORM_BENCH_CPUPROFILE"
 	// envHeapProfile: a heap profile written when the suite ends (the largest the heap gets).
 	envHeapProfile = "GRAPHCONFORM_BENCH_HEAPPROFILE"
+	// envHeapEvery: also write the heap profile every this many seconds while the child runs
+	// (PATH.1, PATH.2, ...), to see what the heap holds before the end.
+	envHeapEvery = "GRAPHCONFORM_BENCH_HEAPPROFILE_EVERY"
 )
 
 // processStart is as early as a child can take the time: process start-up before it is Go runtime
@@ -68,6 +71,9 @@ type childRun struct {
 	phases
 	Wall   time.Duration
 	RSSMiB float64
+	// CPU is the child's user and system time: on a shared, loaded machine it compares runs
+	// better than the wall does.
+	CPU    time.Duration
 	Output string
 }
 
@@ -105,6 +111,7 @@ func spawn(dir string, env map[string]string, argv ...string) (childRun, error) 
 	r.Output = buf.String()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.RSSMiB = float64(ru.Maxrss) / 1024 // KiB on Linux
+		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	if err != nil {
 		return r, err

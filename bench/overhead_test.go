@@ -23,7 +23,7 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 		}
 		return env
 	}
-	var suite, suiteFailures, floor, floorClose, run, replayKeep, replayClose, prepare, tree float64
+	var suite, suiteFailures, floor, floorClose, run, replayKeep, replayClose, prepare, tree, suiteCPU, floorCPU float64
 	specs := 0
 	for b.Loop() {
 		s := execChild(b, childEnv("suite", specPath, overheadActions))
@@ -36,6 +36,8 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 		f := execChild(b, floorEnv(false))
 		fc := execChild(b, floorEnv(true))
 		suite += s.Wall.Seconds()
+		suiteCPU += s.CPU.Seconds()
+		floorCPU += f.CPU.Seconds()
 		suiteFailures += sf.Wall.Seconds()
 		floor += f.Wall.Seconds()
 		floorClose += fc.Wall.Seconds()
@@ -57,6 +59,7 @@ func BenchmarkSuiteOverhead(b *testing.B) {
 	mean(b, replayKeep, "replay-s")
 	mean(b, suiteFailures, "suite-failures-s")
 	b.ReportMetric(suite/floor, "ratio")
+	b.ReportMetric(suiteCPU/floorCPU, "ratio-cpu")
 	b.ReportMetric(suiteFailures/floor, "ratio-failures")
 	b.ReportMetric(suite/floorClose, "ratio-close")
 	b.ReportMetric(run/replayKeep, "run/replay")

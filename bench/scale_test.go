@@ -78,7 +78,7 @@ func BenchmarkScale(b *testing.B) {
 			{name: "2shards-one-mock", scale: true, shards: 2, memLimit: "900MiB", oneMock: true},
 		} {
 			b.Run(fmt.Sprintf("actions=%d/%s", n, v.name), func(b *testing.B) {
-				var wall, prepare, tree, run, rss, rssSum float64
+				var wall, prepare, tree, run, rss, rssSum, cpu float64
 				specs := 0
 				for b.Loop() {
 					dir := cache // the first run of all fills it: "cold" is that run, the rest are warm
@@ -94,6 +94,7 @@ func BenchmarkScale(b *testing.B) {
 						specs += c.Specs
 						w, p, t, r, m = max(w, c.Wall), max(p, c.Prepare), max(t, c.Tree), max(r, c.Run), max(m, c.RSSMiB)
 						sum += c.RSSMiB
+						cpu += c.CPU.Seconds()
 					}
 					wall, prepare, tree, run, rss, rssSum = wall+w.Seconds(), prepare+p, tree+t, run+r, rss+m, rssSum+sum
 				}
@@ -104,6 +105,7 @@ func BenchmarkScale(b *testing.B) {
 				mean(b, run, "run-s")
 				mean(b, rss, "rss-MiB")
 				mean(b, rssSum, "rss-sum-MiB")
+				mean(b, cpu, "cpu-s") // all processes
 			})
 		}
 	}

@@ -72,9 +72,16 @@ type Create struct {
 	// of one operation): Graph's containment POST is presumed. A description that lists the
 	// collection without a POST gets no Create.
 	Presumed bool `json:"presumed,omitempty"`
-	// Schema is the POST's application/json request schema as a spec/schema bundle; nil when the
-	// POST declares none.
-	Schema json.RawMessage `json:"schema,omitempty"`
+	// Fixture is the body that makes a fixture entity: a minimal instance of the POST's
+	// application/json request schema (spec/schema.Minimal: its required properties, its own
+	// @odata.type), compact JSON; nil when the POST declares no schema. It is built once from the
+	// description: a bundle of the whole schema per key cost hundreds of KB per operation in a
+	// cross-referenced description, and a parse per case (bench/RESULTS.md §8).
+	Fixture json.RawMessage `json:"fixture,omitempty"`
+	// FixtureError says why no Fixture could be built from the declared schema ("" when it could).
+	FixtureError string `json:"fixtureError,omitempty"`
+	// Named is true when the schema has a displayName property (the fixture then names its spec).
+	Named bool `json:"named,omitempty"`
 }
 
 // BodyRule says what request body the operation takes.

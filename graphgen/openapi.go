@@ -101,7 +101,9 @@ func writeEntitySchema(b *strings.Builder, s EntitySet) {
 	}
 	fmt.Fprintf(b, "            lastModifiedDateTime:\n              type: string\n              format: date-time\n"+
 		"            owner:\n              anyOf:\n                - $ref: '#/components/schemas/microsoft.graph.%s'\n                - type: object\n                  nullable: true\n"+
+		"              x-ms-navigationProperty: true\n"+ // as Microsoft marks a link to another entity
 		"            related:\n              type: array\n              items:\n                $ref: '#/components/schemas/microsoft.graph.%s'\n"+
+		"              x-ms-navigationProperty: true\n"+
 		"            '@odata.type':\n              type: string\n      x-ms-discriminator-value: '#microsoft.graph.%s'\n", s.Navs[0], s.Navs[1], s.Type)
 	fmt.Fprintf(b, "    microsoft.graph.%sCollectionResponse:\n      title: Collection of %[1]s\n      type: object\n      allOf:\n"+
 		"        - $ref: '#/components/schemas/BaseCollectionPaginationCountResponse'\n        - type: object\n          properties:\n"+

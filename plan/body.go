@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -22,7 +23,6 @@ type schemas struct {
 	bodyErr, respErr error
 	minimal          []byte // a minimal body valid against body
 	minimalErr       error
-	creates          sync.Map // key name -> *openapi3.SchemaRef (nil: none)
 }
 
 func (s *schemas) load(op *contract.Operation) {
@@ -276,29 +276,22 @@ func (g generator) content() []Case {
 	})}
 }
 
-// fixtureEntity is the body that makes the fixture entity of key k: a minimal instance of the
-// collection POST's schema (its required properties, its own @odata.type), with a display name
-// saying which spec made it where the schema has one, and, for the bound entity of an operation
-// that declares an effect with a starting value, that value.
+// fixtureEntity is the body that makes the fixture entity of key k: the contract's minimal instance
+// of the collection POST's schema (its required properties, its own @odata.type), with a display
+// name saying which spec made it where the schema has one, and, for the bound entity of an
+// operation that declares an effect with a starting value, that value.
 func fixtureEntity(op *contract.Operation, k contract.Param, name string) (map[string]any, error) {
 	body := map[string]any{}
 	named := true
-	if k.Create != nil && k.Create.Schema != nil {
-		ref, err := schema.Load(k.Create.Schema)
-		if err != nil {
-			return nil, err
-		}
-		v, err := schema.Minimal(ref)
-		if err != nil {
-			return nil, err
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
+	switch {
+	case k.Create != nil && k.Create.FixtureError != "":
+		return nil, errors.New(k.Create.FixtureError)
+	case k.Create != nil && k.Create.Fixture != nil:
+		if err := json.Unmarshal(k.Create.Fixture, &body); err != nil || body == nil {
 			return nil, fmt.Errorf("the collection's schema is not an object")
 		}
-		body = m
-		named = hasProperty(ref, "displayName")
-	} else if k.KeyType != "" {
+		named = k.Create.Named
+	case k.KeyType != "":
 		body["@odata.type"] = "#" + graphNamespace + k.KeyType
 	}
 	if named {
@@ -310,19 +303,4 @@ func fixtureEntity(op *contract.Operation, k contract.Param, name string) (map[s
 		}
 	}
 	return body, nil
-}
-
-func hasProperty(ref *openapi3.SchemaRef, name string) bool {
-	if ref == nil || ref.Value == nil {
-		return false
-	}
-	if _, ok := ref.Value.Properties[name]; ok {
-		return true
-	}
-	for _, sub := range ref.Value.AllOf {
-		if hasProperty(sub, name) {
-			return true
-		}
-	}
-	return false
 }

@@ -105,7 +105,7 @@ func TestDisconnectSameFromEveryDescription(t *testing.T) {
 			t.Errorf("%s: contract %+v", tc.d.Name, op)
 		}
 		k, _ := op.KeyParam()
-		if k.Create == nil || k.Create.Presumed || k.Create.Collection != "/deviceManagement/remoteAssistancePartners" || k.Create.Schema == nil {
+		if k.Create == nil || k.Create.Presumed || k.Create.Collection != "/deviceManagement/remoteAssistancePartners" || k.Create.Fixture == nil {
 			t.Errorf("%s: the fixture recipe is not the declared collection POST: %+v", tc.d.Name, k.Create)
 		}
 		body, err := fixtureEntity(&op, k, "x")

@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,11 +54,7 @@ func (d *Description) schemas(c *contract.Operation, op *openapi3.Operation, b *
 			// presume Graph's containment POST, with the key type's schema when there is one.
 			p.Create = &contract.Create{Collection: coll, Presumed: true}
 			if s := d.keySchema(p.KeyType); s != nil {
-				raw, err := b.Bundle(s)
-				if err != nil {
-					return fmt.Errorf("the schema of %s: %w", p.KeyType, err)
-				}
-				p.Create.Schema = raw
+				fixture(p.Create, s)
 			}
 			continue
 		}
@@ -67,15 +64,28 @@ func (d *Description) schemas(c *contract.Operation, op *openapi3.Operation, b *
 		p.Create = &contract.Create{Collection: coll}
 		if rb := item.Post.RequestBody; rb != nil && rb.Value != nil {
 			if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-				raw, err := b.Bundle(mt.Schema)
-				if err != nil {
-					return fmt.Errorf("the collection POST %s: %w", coll, err)
-				}
-				p.Create.Schema = raw
+				fixture(p.Create, mt.Schema)
 			}
 		}
 	}
 	return nil
+}
+
+// fixture sets c's fixture body from the collection POST's schema s (see contract.Create).
+func fixture(c *contract.Create, s *openapi3.SchemaRef) {
+	c.Named = schema.HasProperty(s, "displayName")
+	v, err := schema.Minimal(s)
+	if err == nil {
+		if _, ok := v.(map[string]any); !ok {
+			err = errors.New("the collection's schema is not an object")
+		}
+	}
+	if err == nil {
+		c.Fixture, err = json.Marshal(v)
+	}
+	if err != nil {
+		c.Fixture, c.FixtureError = nil, err.Error()
+	}
 }
 
 // keySchema is the component schema of an x-ms-docs-key-type, nil when the description has none.

@@ -198,7 +198,30 @@ func readEntry(path, key string) (*Built, bool) {
 	if err := json.Unmarshal(payload, &b); err != nil || len(b.Operations)+len(b.Unbuilt) == 0 {
 		return nil, false
 	}
+	b.shareSchemas()
 	return &b, true
+}
+
+// shareSchemas makes equal schema bundles one slice, as Build's schema.Bundler made them: decoded,
+// each operation held its own copy of bundles that, in a cross-referenced description, run to
+// hundreds of KB and are mostly the same few.
+func (b *Built) shareSchemas() {
+	seen := map[[sha256.Size]byte]json.RawMessage{}
+	share := func(raw *json.RawMessage) {
+		if len(*raw) == 0 {
+			return
+		}
+		sum := sha256.Sum256(*raw)
+		if s, ok := seen[sum]; ok {
+			*raw = s
+			return
+		}
+		seen[sum] = *raw
+	}
+	for i := range b.Operations {
+		share(&b.Operations[i].Body.Schema)
+		share(&b.Operations[i].SuccessSchema)
+	}
 }
 
 func entryHeader(key string, payloadSum [sha256.Size]byte) string {

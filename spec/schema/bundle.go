@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -177,18 +178,30 @@ func (b *bundler) prune(m map[string]any) {
 	}
 }
 
-// loaded keeps what Load resolved: every case of an operation uses the same schemas.
-var loaded sync.Map // string(bundle) -> *openapi3.SchemaRef
+// loaded keeps what Load resolved, by the bundle's SHA-256: every case of an operation, and the
+// operations that share a schema, use one load. Keyed by the whole bundle, each look-up copied it
+// (hundreds of KB in a cross-referenced description), and cases running at once each loaded it.
+var loaded sync.Map // [sha256.Size]byte -> *load
+
+type load struct {
+	once sync.Once
+	ref  *openapi3.SchemaRef
+	err  error
+}
 
 // Load resolves a document Bundle made back into a schema. The result is shared: do not modify it.
+// Concurrent calls with one bundle load it once.
 func Load(bundle json.RawMessage) (*openapi3.SchemaRef, error) {
 	if len(bundle) == 0 {
 		return nil, errors.New("schema: empty bundle")
 	}
-	key := string(bundle)
-	if r, ok := loaded.Load(key); ok {
-		return r.(*openapi3.SchemaRef), nil
-	}
+	e, _ := loaded.LoadOrStore(sha256.Sum256(bundle), &load{})
+	l := e.(*load)
+	l.once.Do(func() { l.ref, l.err = parse(bundle) })
+	return l.ref, l.err
+}
+
+func parse(bundle json.RawMessage) (*openapi3.SchemaRef, error) {
 	l := openapi3.NewLoader()
 	doc, err := l.LoadFromData(bytes.Clone(bundle))
 	if err != nil {
@@ -205,7 +218,6 @@ func Load(bundle json.RawMessage) (*openapi3.SchemaRef, error) {
 		// An inline root is the schema itself; a referencing root names its component.
 		root = &openapi3.SchemaRef{Value: root.Value}
 	}
-	loaded.Store(key, root)
 	return root, nil
 }
 

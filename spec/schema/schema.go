@@ -35,6 +35,22 @@ func Minimal(ref *openapi3.SchemaRef) (any, error) {
 	return g.value(ref, "", 0)
 }
 
+// HasProperty reports whether ref's schema declares the property name, itself or through allOf.
+func HasProperty(ref *openapi3.SchemaRef, name string) bool {
+	if ref == nil || ref.Value == nil {
+		return false
+	}
+	if _, ok := ref.Value.Properties[name]; ok {
+		return true
+	}
+	for _, sub := range ref.Value.AllOf {
+		if HasProperty(sub, name) {
+			return true
+		}
+	}
+	return false
+}
+
 type gen struct {
 	stack map[*openapi3.Schema]bool
 }
