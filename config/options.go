@@ -157,7 +157,7 @@ var RunOptions = []Option{
 	{Name: "share-entities", Env: "GRAPHCONFORM_SHARE_ENTITIES", Kind: Bool, Entries: bothEntries,
 		Usage: "one entity per operation instead of one per spec: fewer requests, less isolation (surveys of large descriptions; see docs/scale.md)",
 		set:   func(r *Run, v value) error { r.Config.ShareEntities = v.b; return nil }},
-	{Name: "exchanges", Env: "GRAPHCONFORM_EXCHANGES", Kind: String, Arg: "all|failures", Default: conformance.ExchangesAll, Entries: bothEntries,
+	{Name: "exchanges", Env: "GRAPHCONFORM_EXCHANGES", Kind: String, Arg: "all|failures", Default: conformance.ExchangesFailures, Entries: bothEntries,
 		Choices: []string{conformance.ExchangesAll, conformance.ExchangesFailures},
 		Usage:   "which verdicts carry their HTTP exchanges in the reports: all, or failures (large runs: less time and memory)",
 		set:     func(r *Run, v value) error { r.Config.Exchanges = v.s; return nil }},

@@ -62,28 +62,28 @@ func TestRunOptionPrecedence(t *testing.T) {
 			args []string
 			want got
 		}{
-			{"defaults", nil, nil, got{exchanges: "all"}},
+			{"defaults", nil, nil, got{exchanges: "failures"}},
 			{"file", nil, []string{"--config", file},
-				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "all", nil}},
+				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "failures", nil}},
 			{"file named by the variable", map[string]string{"GRAPHCONFORM_CONFIG": file}, nil,
-				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "all", nil}},
+				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "failures", nil}},
 			{"variables over the file", map[string]string{"GRAPHCONFORM_CONFIG": file, "GRAPHCONFORM_BASE_URL": "http://127.0.0.1:2/env",
 				"GRAPHCONFORM_REVISION": "current", "GRAPHCONFORM_STRICT": "false", "GRAPHCONFORM_CERTIFY": "0",
-				"GRAPHCONFORM_TIMEOUT": "1m", "GRAPHCONFORM_REQUEST_TIMEOUT": "2s", "GRAPHCONFORM_EXCHANGES": "failures",
+				"GRAPHCONFORM_TIMEOUT": "1m", "GRAPHCONFORM_REQUEST_TIMEOUT": "2s", "GRAPHCONFORM_EXCHANGES": "all",
 				"GRAPHCONFORM_SPEC": "a.yaml, b.yaml"}, nil,
-				got{"http://127.0.0.1:2/env", "current", false, false, time.Minute, 2 * time.Second, "failures", []string{"a.yaml", "b.yaml"}}},
+				got{"http://127.0.0.1:2/env", "current", false, false, time.Minute, 2 * time.Second, "all", []string{"a.yaml", "b.yaml"}}},
 			{"flags over the variables", map[string]string{"GRAPHCONFORM_CONFIG": file, "GRAPHCONFORM_BASE_URL": "http://127.0.0.1:2/env",
 				"GRAPHCONFORM_STRICT": "false", "GRAPHCONFORM_CERTIFY": "false", "GRAPHCONFORM_TIMEOUT": "1m",
-				"GRAPHCONFORM_EXCHANGES": "failures", "GRAPHCONFORM_SPEC": "a.yaml"},
+				"GRAPHCONFORM_EXCHANGES": "all", "GRAPHCONFORM_SPEC": "a.yaml"},
 				[]string{"--base-url", "http://127.0.0.1:3/flag/", "--strict", "--certify=true", "--timeout", "90s",
-					"--request-timeout", "4s", "--exchanges", "all", "--spec", "c.yaml", "--spec", "d.yaml,e.yaml", "--revision", "current"},
-				got{"http://127.0.0.1:3/flag", "current", true, true, 90 * time.Second, 4 * time.Second, "all", []string{"c.yaml", "d.yaml", "e.yaml"}}},
+					"--request-timeout", "4s", "--exchanges", "failures", "--spec", "c.yaml", "--spec", "d.yaml,e.yaml", "--revision", "current"},
+				got{"http://127.0.0.1:3/flag", "current", true, true, 90 * time.Second, 4 * time.Second, "failures", []string{"c.yaml", "d.yaml", "e.yaml"}}},
 			{"--strict=false over a variable and the file", map[string]string{"GRAPHCONFORM_STRICT": "true"},
 				[]string{"--config", file, "--strict=false", "--certify=false"},
-				got{"http://127.0.0.1:1/file", "pre-2021", false, false, 5 * time.Minute, 3 * time.Second, "all", nil}},
+				got{"http://127.0.0.1:1/file", "pre-2021", false, false, 5 * time.Minute, 3 * time.Second, "failures", nil}},
 			{"empty variables are unset", map[string]string{"GRAPHCONFORM_CONFIG": file, "GRAPHCONFORM_BASE_URL": "", "GRAPHCONFORM_STRICT": "",
 				"GRAPHCONFORM_SHARD": "", "GRAPHCONFORM_EXCHANGES": ""}, nil,
-				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "all", nil}},
+				got{"http://127.0.0.1:1/file", "pre-2021", true, true, 5 * time.Minute, 3 * time.Second, "failures", nil}},
 		} {
 			t.Run(e.name+"/"+tc.name, func(t *testing.T) {
 				r, err := resolve(t, e.entry, tc.env, tc.args...)
@@ -119,7 +119,7 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 	values := map[string]string{"config": cfg, "base-url": "http://127.0.0.1:9/v1.0", "report-dir": t.TempDir(),
 		"strict": "true", "certify": "true", "timeout": "7m", "request-timeout": "7s", "label-filter": "must",
 		"revision": "pre-2021", "partner-id": "p-1", "spec": "x.yaml", "permissions": permFile, "shard": "2/3",
-		"share-entities": "true", "exchanges": "failures", "mutant": "m",
+		"share-entities": "true", "exchanges": "all", "mutant": "m",
 		"operation": "a.b,c.d", "path": "/x/{x-id}/go", "tag": "t.one",
 		"concurrency": "3", "rate": "2.5", "ginkgo-report": "full"}
 	check := map[string]func(Run) bool{
@@ -137,7 +137,7 @@ func TestEveryOptionReadsItsVariable(t *testing.T) {
 		"permissions":     func(r Run) bool { return r.Config.Permissions != nil },
 		"shard":           func(r Run) bool { return r.Config.Shard == conformance.Shard{Index: 2, Total: 3} },
 		"share-entities":  func(r Run) bool { return r.Config.ShareEntities },
-		"exchanges":       func(r Run) bool { return r.Config.Exchanges == "failures" },
+		"exchanges":       func(r Run) bool { return r.Config.Exchanges == "all" },
 		"mutant":          func(r Run) bool { return r.Config.Mutant == "m" },
 		"operation":       func(r Run) bool { return slices.Equal(r.Config.Select.OperationIDs, []string{"a.b", "c.d"}) },
 		"path":            func(r Run) bool { return slices.Equal(r.Config.Select.Paths, []string{"/x/{x-id}/go"}) },
@@ -275,7 +275,7 @@ func TestSynopsisAndUsage(t *testing.T) {
 	if u := fs.Lookup("strict").Usage; !strings.Contains(u, "[GRAPHCONFORM_STRICT; config run.strict]") {
 		t.Errorf("usage of --strict: %s", u)
 	}
-	if d := fs.Lookup("exchanges").DefValue; d != "all" {
+	if d := fs.Lookup("exchanges").DefValue; d != "failures" {
 		t.Errorf("default of --exchanges %q", d)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -140,14 +141,16 @@ func inert(t *testing.T, name, out string) {
 func TestHugeHeaders(t *testing.T) {
 	t.Parallel()
 	_, plain := faults.Serve(t, referenceMock(t))
-	baseline, baseReports := runAgainst(t, plain, serial...)
+	// Every exchange is kept (--exchanges all): the test reads what the passes recorded.
+	all := append(slices.Clip(serial), "--exchanges", "all")
+	baseline, baseReports := runAgainst(t, plain, all...)
 	for _, c := range []struct {
 		name    string
 		n, size int
 	}{{"15,000 Set-Cookie", 15000, 64}, {"one 950 KB Set-Cookie", 1, 950_000}} {
 		t.Run(c.name, func(t *testing.T) {
 			_, base := faults.Serve(t, faults.HugeHeaders(referenceMock(t), c.n, c.size))
-			r, reports := runAgainst(t, base, serial...)
+			r, reports := runAgainst(t, base, all...)
 			hugeHeaders(t, r, reports, baseReports)
 			t.Logf("%s per answer: exit %d, peak RSS %d MiB (plain mock: %d MiB), reports %v",
 				c.name, r.code, r.maxRSS>>20, baseline.maxRSS>>20, fileSizes(t, reports))

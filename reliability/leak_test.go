@@ -289,7 +289,8 @@ func TestEchoTargetLeaksNothing(t *testing.T) {
 func (l *leakScan) runAndScan(t *testing.T, dir, cfg, why string, tokenFetches *atomic.Int64) (result, string, int) {
 	t.Helper()
 	reports := filepath.Join(dir, "reports")
-	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "-v")
+	// --exchanges all: every exchange a report can hold is in it, so every one is scanned.
+	r := run(t, dir, "run", "--config", cfg, "--report-dir", reports, "--exchanges", "all", "-v")
 	if r.code != 1 || tokenFetches.Load() == 0 {
 		t.Fatalf("exit %d (want 1: %s), %d token fetches\n%s\n%s", r.code, why, tokenFetches.Load(), tail(r.stdout, 3000), r.stderr)
 	}

@@ -88,7 +88,7 @@ func goTestScan(t *testing.T, sec *leakScan, cfg string) {
 		return
 	}
 	out := t.TempDir()
-	cmd := []string{"go", "test", "./suites/conformance", "-count=1", "-run", "^TestConformance$", "-v", "-args", "--config=" + cfg, "--report-dir=" + out,
+	cmd := []string{"go", "test", "./suites/conformance", "-count=1", "-run", "^TestConformance$", "-v", "-args", "--config=" + cfg, "--report-dir=" + out, "--exchanges=all",
 		"--ginkgo.v", "--ginkgo.json-report=" + filepath.Join(out, "ginkgo.json"), "--ginkgo.junit-report=" + filepath.Join(out, "ginkgo-junit.xml")}
 	r := runIn(t, "..", cmd...)
 	if r.code != 1 || !strings.Contains(r.stdout, "DISC-002") {

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -90,9 +90,11 @@ func kind(m fs.FileMode) string {
 // WriteAll creates dir if needed and writes report.json, junit.xml and report.html into it. An error
 // names the directory or file it concerns.
 //
-// Every report is rendered in memory first, so a rendering error leaves the directory untouched.
-// Each file is then written to a temporary file in dir and renamed over its name: a reader never
-// sees half a report, and a symbolic link planted at a report's name is replaced, never followed.
+// Each report is rendered straight into a temporary file in dir (at 1,000 actions the three are
+// hundreds of MB: rendering them in memory first was the run's peak, bench/RESULTS.md); only when
+// all three are written and synced are they renamed over their names. A rendering error leaves the
+// directory untouched, a reader never sees half a report, and a symbolic link planted at a
+// report's name is replaced, never followed.
 func WriteAll(dir string, r Run) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: creating directory %s: %w", dir, err)
@@ -100,54 +102,80 @@ func WriteAll(dir string, r Run) error {
 	files := []struct {
 		name  string
 		write func(io.Writer, Run) error
-		buf   bytes.Buffer
+		tmp   string
 	}{
 		{name: JSONFile, write: WriteJSON},
 		{name: JUnitFile, write: WriteJUnit},
 		{name: HTMLFile, write: WriteHTML},
 	}
+	defer func() {
+		for _, f := range files {
+			if f.tmp != "" {
+				os.Remove(f.tmp) // a no-op once renamed
+			}
+		}
+	}()
 	for i := range files {
 		f := &files[i]
-		if err := f.write(&f.buf, r); err != nil {
-			return fmt.Errorf("report: %s: %w", filepath.Join(dir, f.name), err)
+		path := filepath.Join(dir, f.name)
+		tmp, err := writeTemp(path, func(w io.Writer) error { return f.write(w, r) })
+		f.tmp = tmp
+		if err != nil {
+			return fmt.Errorf("report: %s: %w", path, err)
 		}
 	}
-	for i := range files {
-		path := filepath.Join(dir, files[i].name)
-		if err := WriteFileAtomic(path, files[i].buf.Bytes()); err != nil {
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := renameOver(f.tmp, path); err != nil {
 			return fmt.Errorf("report: writing %s: %w", path, err)
 		}
 	}
 	return nil
 }
 
+// writeTemp writes through write into a new temporary file beside path, synced and closed, and
+// returns its name ("" when none was made).
+func writeTemp(path string, write func(io.Writer) error) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		// CreateTemp makes 0600; a report is for whoever reads the directory.
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	return tmp.Name(), err
+}
+
+// renameOver moves the finished temporary file to path, unless a directory is in the way.
+func renameOver(tmp, path string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("a directory is in the way")
+	}
+	return os.Rename(tmp, path)
+}
+
 // WriteFileAtomic writes data to path through a temporary file in the same directory and a
 // rename: the file appears whole or not at all, and whatever was at path (a symbolic link
 // included) is replaced rather than written through.
 func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := writeTemp(path, func(w io.Writer) error { _, err := w.Write(data); return err })
+	if tmp != "" {
+		defer os.Remove(tmp) // a no-op once renamed
+	}
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	// CreateTemp makes 0600; a report is for whoever reads the directory.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("a directory is in the way")
-	}
-	return os.Rename(tmp.Name(), path)
+	return renameOver(tmp, path)
 }

@@ -94,7 +94,7 @@ func TestRedactionEverywhere(t *testing.T) {
 
 	outputs := map[string]string{}
 	for _, args := range [][]string{
-		{"run", "--config", cfg, "--report-dir", dir, "-v"},
+		{"run", "--config", cfg, "--report-dir", dir, "--exchanges", "all", "-v"},
 		{"run", "--config", cfg, "--dry-run"},
 	} {
 		r := child(t, env, args...)

@@ -197,8 +197,11 @@ func TestExchangesOfFailuresOnly(t *testing.T) {
 		}
 		return passWith, pass, failWith, fail
 	}
-	if pw, p, fw, f := count(); pw != p || fw != f || p == 0 || f == 0 {
-		t.Errorf("default: %d of %d passes and %d of %d failures carry exchanges, want all", pw, p, fw, f)
+	if pw, p, fw, f := count(); pw != 0 || fw != f || p == 0 || f == 0 {
+		t.Errorf("default: %d of %d passes and %d of %d failures carry exchanges, want none and all", pw, p, fw, f)
+	}
+	if pw, p, fw, f := count("--exchanges", "all"); pw != p || fw != f || p == 0 || f == 0 {
+		t.Errorf("all: %d of %d passes and %d of %d failures carry exchanges, want all", pw, p, fw, f)
 	}
 	if pw, p, fw, f := count("--exchanges", "failures"); pw != 0 || fw != f || p == 0 || f == 0 {
 		t.Errorf("failures: %d of %d passes and %d of %d failures carry exchanges, want none and all", pw, p, fw, f)
