@@ -33,10 +33,19 @@ func (g generator) allowedPersona() string {
 // SetupPersonas are the personas the cases of the operations send their probes for: each operation's
 // setup persona (allowedPersona), once each, in operation order. Only these need Env.Refusable tokens.
 func SetupPersonas(ops []contract.Operation, personas persona.Set) []string {
+	return setupPersonas(ops, func(*contract.Operation) persona.Set { return personas })
+}
+
+// DerivedSetupPersonas is SetupPersonas for BuildDerived's cases.
+func DerivedSetupPersonas(ops []contract.Operation, base persona.Set) []string {
+	return setupPersonas(ops, func(op *contract.Operation) persona.Set { return persona.ForContract(op.Permissions, base) })
+}
+
+func setupPersonas(ops []contract.Operation, personasOf func(*contract.Operation) persona.Set) []string {
 	var out []string
 	seen := map[string]bool{}
 	for i := range ops {
-		if name := (generator{op: &ops[i], personas: personas}).allowedPersona(); name != "" && !seen[name] {
+		if name := (generator{op: &ops[i], personas: personasOf(&ops[i])}).allowedPersona(); name != "" && !seen[name] {
 			seen[name] = true
 			out = append(out, name)
 		}

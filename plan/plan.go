@@ -112,9 +112,20 @@ func sanitizeLabel(s string) string {
 // Build generates every case for the operations, in a fixed order. The cases point into ops (one
 // contract per operation, not one per case: 200,000 cases at 5,000 operations), so ops must not change.
 func Build(ops []contract.Operation, personas persona.Set) []Case {
+	return build(ops, func(*contract.Operation) persona.Set { return personas })
+}
+
+// BuildDerived is Build where each operation's cases use the personas its own permission table calls
+// for (persona.ForContract over base), for a target that trusts the suite's fixture issuer: the
+// run's Env must hold persona.ForOperations(ops, base), minted.
+func BuildDerived(ops []contract.Operation, base persona.Set) []Case {
+	return build(ops, func(op *contract.Operation) persona.Set { return persona.ForContract(op.Permissions, base) })
+}
+
+func build(ops []contract.Operation, personasOf func(*contract.Operation) persona.Set) []Case {
 	var out []Case
 	for i := range ops {
-		g := generator{op: &ops[i], personas: personas}
+		g := generator{op: &ops[i], personas: personasOf(&ops[i])}
 		g.setup = g.allowedPersona()
 		first := len(out)
 		out = append(out, g.method()...)
