@@ -75,6 +75,10 @@ type Create struct {
 	// Schema is the POST's application/json request schema as a spec/schema bundle; nil when the
 	// POST declares none.
 	Schema json.RawMessage `json:"schema,omitempty"`
+	// Permissions is the POST's own permission table (making a parent entity may need another
+	// permission than the operation); nil when it has none known (a presumed POST: the operation's
+	// own table is presumed too).
+	Permissions *Permissions `json:"permissions,omitempty"`
 }
 
 // BodyRule says what request body the operation takes.

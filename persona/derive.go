@@ -132,16 +132,41 @@ func ForContract(p contract.Permissions, base Set) Set {
 	return out
 }
 
+// Allowed is the persona of the set the table allows, a work account first (the documented path),
+// then an application; false when it allows none.
+func Allowed(p contract.Permissions, set Set) (Persona, bool) {
+	for _, want := range []contract.Account{contract.Work, contract.Application} {
+		for _, q := range set {
+			if q.Account == want && p.Decide(q.Account, q.Permissions).Outcome == contract.Allowed {
+				return q, true
+			}
+		}
+	}
+	return Persona{}, false
+}
+
 // ForOperations joins the personas of every operation's table (ForContract) into one set, each once,
-// in first-use order: the set a run mints tokens for before anything is sent.
+// in first-use order, with the persona that makes each key's fixture entity where its collection POST
+// has a table of its own (Allowed of ForContract of that table): the set a run mints tokens for
+// before anything is sent.
 func ForOperations(ops []contract.Operation, base Set) Set {
 	var out Set
 	seen := map[string]bool{}
+	add := func(q Persona) {
+		if !seen[q.Name] {
+			seen[q.Name] = true
+			out = append(out, q)
+		}
+	}
 	for i := range ops {
 		for _, q := range ForContract(ops[i].Permissions, base) {
-			if !seen[q.Name] {
-				seen[q.Name] = true
-				out = append(out, q)
+			add(q)
+		}
+		for _, k := range ops[i].PathParams {
+			if k.Create != nil && k.Create.Permissions != nil {
+				if q, ok := Allowed(*k.Create.Permissions, ForContract(*k.Create.Permissions, base)); ok {
+					add(q)
+				}
 			}
 		}
 	}
