@@ -56,9 +56,12 @@ func BenchmarkV1Surface(b *testing.B) {
 			b.Errorf("the reference mock of v1.0 is not green (%v): %d specs failed on %d operations, e.g. %s", err, s.failed, len(s.failedOps), s.firstFailed)
 		}
 		b.ReportMetric(wall.Seconds(), "s/run")
+		rss := 0.0
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			b.ReportMetric(float64(ru.Maxrss)/1024, "MiB-peak-RSS")
+			rss = float64(ru.Maxrss) / 1024
+			b.ReportMetric(rss, "MiB-peak-RSS")
 		}
+		b.Logf("load + build + run: %.1f s wall, %.0f MiB peak RSS", wall.Seconds(), rss)
 		b.ReportMetric(float64(s.operations), "operations-built")
 		b.ReportMetric(float64(s.exercised), "operations-exercised")
 		b.ReportMetric(float64(s.passed), "specs-passed")
