@@ -50,6 +50,8 @@ type Target struct {
 	Keys map[string]string `yaml:"keys"`
 	// AllowMutation confirms state-changing requests to a non-loopback target.
 	AllowMutation bool `yaml:"allowMutation"`
+	// FixtureIssuer says the target trusts the suite's fixture token issuer (fixtureissuer.go).
+	FixtureIssuer bool `yaml:"fixtureIssuer"`
 	// Timeout is a Go duration ("10s"); a string so ${VAR} works and errors name the field.
 	Timeout            string `yaml:"timeout"`
 	InsecureSkipVerify bool   `yaml:"insecureSkipVerify"`
@@ -209,6 +211,7 @@ func (f *File) Config(ctx context.Context, base conformance.Config, o Options) (
 		cfg.Retry = &r
 	}
 	cfg.AllowMutation = cfg.AllowMutation || t.AllowMutation
+	cfg.FixtureIssuer = cfg.FixtureIssuer || t.FixtureIssuer
 	if cfg.Timeout == 0 {
 		cfg.Timeout = t.timeout
 	}

@@ -39,7 +39,7 @@ func TestParseErrors(t *testing.T) {
 		{"tabs", "target:\n\tbaseURL: x\n", `c.yaml:2: not valid YAML: found character that cannot start any token`},
 		{"top level list", "- a\n- b\n", `c.yaml:1: the top level must be a mapping with target: and personas:`},
 		{"unknown top field", "targets:\n  baseURL: x\n", `c.yaml:1: targets: unknown field "targets"; did you mean target? (valid: revision, target, run, personas, select, operations, product)`},
-		{"misspelt target field", "target:\n  baseUrl: http://127.0.0.1/v1.0\n", `c.yaml:2: target.baseUrl: unknown field "baseUrl"; did you mean baseURL? (valid: baseURL, partnerId, keys, allowMutation, timeout, insecureSkipVerify, caFile, retry, concurrency, rate)`},
+		{"misspelt target field", "target:\n  baseUrl: http://127.0.0.1/v1.0\n", `c.yaml:2: target.baseUrl: unknown field "baseUrl"; did you mean baseURL? (valid: baseURL, partnerId, keys, allowMutation, fixtureIssuer, timeout, insecureSkipVerify, caFile, retry, concurrency, rate)`},
 		{"misspelt allowMutation", "target:\n  allowMutations: true\n", `c.yaml:2: target.allowMutations: unknown field "allowMutations"; did you mean allowMutation?`},
 		{"misspelt persona field", "personas:\n  - name: a\n    account: work\n    tokn: x\n", `c.yaml:4: personas[0].tokn: unknown field "tokn"; did you mean token? (valid: name, account, permissions, token, mint, clientCredentials)`},
 		{"misspelt credentials field", "personas:\n  - name: a\n    account: application\n    clientCredentials: {tenantId: t, clientID: c, clientSecret: s}\n", `c.yaml:4: personas[0].clientCredentials.clientID: unknown field "clientID"; did you mean clientId?`},

@@ -23,6 +23,9 @@ func (f *File) validate() error {
 	if err := f.validateProduct(); err != nil {
 		return err
 	}
+	if err := f.validateFixtureIssuer(); err != nil {
+		return err
+	}
 	seen := map[string]int{}
 	for i := range f.Personas {
 		if err := f.validatePersona(i, seen); err != nil {

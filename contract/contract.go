@@ -82,6 +82,10 @@ type Create struct {
 	FixtureError string `json:"fixtureError,omitempty"`
 	// Named is true when the schema has a displayName property (the fixture then names its spec).
 	Named bool `json:"named,omitempty"`
+	// Permissions is the POST's own permission table (making a parent entity may need another
+	// permission than the operation); nil when it has none known (a presumed POST: the operation's
+	// own table is presumed too).
+	Permissions *Permissions `json:"permissions,omitempty"`
 }
 
 // BodyRule says what request body the operation takes.

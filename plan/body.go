@@ -122,12 +122,16 @@ func (g generator) bodyCases() []Case {
 				return http.Header{"Accept": {"application/json"}}, nil, nil
 			})))
 	}
-	out = append(out,
-		g.newCase("BODY-003", "the valid body plus an undeclared parameter is refused with 400",
+	if len(op.Body.Parameters) > 0 {
+		// A body schema declaring no parameter (Microsoft's v1.0 stubs several as a bare
+		// {type: object}) does not say which members are undeclared: no BODY-003 case for it.
+		out = append(out, g.newCase("BODY-003", "the valid body plus an undeclared parameter is refused with 400",
 			refused(http.StatusBadRequest, func(t *T) (http.Header, []byte, error) {
 				b, err := withMember(t, undeclaredParameter, json.RawMessage("1"))
 				return jsonHeader, b, err
-			})),
+			})))
+	}
+	out = append(out,
 		g.newCase("BODY-004", "the valid body with a parameter of the wrong JSON type is refused with 400",
 			func(t *T) result {
 				const want = "400 Bad Request"

@@ -234,6 +234,13 @@ func qualifiedVariant(template string) (variant, bool) {
 	}
 	qualified := strings.HasPrefix(last, graphNamespace)
 	name, _, _ := strings.Cut(last, "(")
+	if qualified && strings.Contains(strings.TrimPrefix(name, graphNamespace), ".") {
+		// OData 4.01 §11.5.4.1 (contract notes 4.10): the unqualified name is an extra a service MAY
+		// offer for its default namespace (microsoft.graph). An operation of another namespace
+		// (microsoft.graph.externalConnectors.addActivities) has only its qualified form; dropping
+		// "microsoft.graph." names nothing.
+		return variant{}, false
+	}
 	other := graphNamespace + name
 	if qualified {
 		other = strings.TrimPrefix(name, graphNamespace)

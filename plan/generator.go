@@ -16,27 +16,51 @@ type generator struct {
 	personas persona.Set
 	// setup is the persona that makes fixture entities and sends the allowed requests ("" if none).
 	setup string
+	// creators are, by key name, the personas that make the fixture entities of keys whose
+	// collection POST has a permission table of its own; a key not here is made by setup.
+	creators map[string]string
 }
 
 // allowedPersona picks the persona the contract allows, a work account first (the documented path).
 func (g generator) allowedPersona() string {
-	for _, want := range []contract.Account{contract.Work, contract.Application} {
-		for _, p := range g.personas {
-			if p.Account == want && g.op.Permissions.Decide(p.Account, p.Permissions).Outcome == contract.Allowed {
-				return p.Name
+	p, _ := persona.Allowed(g.op.Permissions, g.personas)
+	return p.Name
+}
+
+// creatorsOf picks, for each key whose collection POST has its own table, the persona that table
+// allows among personasOf(it).
+func creatorsOf(op *contract.Operation, personasOf func(contract.Permissions) persona.Set) map[string]string {
+	var out map[string]string
+	for _, k := range op.PathParams {
+		if k.Create == nil || k.Create.Permissions == nil {
+			continue
+		}
+		if p, ok := persona.Allowed(*k.Create.Permissions, personasOf(*k.Create.Permissions)); ok {
+			if out == nil {
+				out = map[string]string{}
 			}
+			out[k.Name] = p.Name
 		}
 	}
-	return ""
+	return out
 }
 
 // SetupPersonas are the personas the cases of the operations send their probes for: each operation's
 // setup persona (allowedPersona), once each, in operation order. Only these need Env.Refusable tokens.
 func SetupPersonas(ops []contract.Operation, personas persona.Set) []string {
+	return setupPersonas(ops, func(contract.Permissions) persona.Set { return personas })
+}
+
+// DerivedSetupPersonas is SetupPersonas for BuildDerived's cases.
+func DerivedSetupPersonas(ops []contract.Operation, base persona.Set) []string {
+	return setupPersonas(ops, func(p contract.Permissions) persona.Set { return persona.ForContract(p, base) })
+}
+
+func setupPersonas(ops []contract.Operation, personasOf func(contract.Permissions) persona.Set) []string {
 	var out []string
 	seen := map[string]bool{}
 	for i := range ops {
-		if name := (generator{op: &ops[i], personas: personas}).allowedPersona(); name != "" && !seen[name] {
+		if name := (generator{op: &ops[i], personas: personasOf(ops[i].Permissions)}).allowedPersona(); name != "" && !seen[name] {
 			seen[name] = true
 			out = append(out, name)
 		}

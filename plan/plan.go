@@ -67,8 +67,9 @@ type Case struct {
 	run  func(t *T) result
 	// setup is the operation's setup persona (it makes the fixture entities); schemas are the
 	// operation's, shared by its cases.
-	setup   string
-	schemas *schemas
+	setup    string
+	schemas  *schemas
+	creators map[string]string // generator.creators
 }
 
 // Text is the spec text: requirement ID, level and variant. Unique per operation, so every parallel
@@ -100,6 +101,10 @@ func (c *Case) Sends() string {
 	return ""
 }
 
+// OperationLabel is the Ginkgo label of an operation's specs: "op:" and its operationId, with the
+// characters Ginkgo refuses in a label (a function's "()" in Microsoft's ids) made "_".
+func OperationLabel(id string) string { return "op:" + sanitizeLabel(id) }
+
 func sanitizeLabel(s string) string {
 	return strings.Map(func(r rune) rune {
 		if strings.ContainsRune("&|!,()/:", r) || r == ' ' {
@@ -112,10 +117,24 @@ func sanitizeLabel(s string) string {
 // Build generates every case for the operations, in a fixed order. The cases point into ops (one
 // contract per operation, not one per case: 200,000 cases at 5,000 operations), so ops must not change.
 func Build(ops []contract.Operation, personas persona.Set) []Case {
+	return build(ops, func(contract.Permissions) persona.Set { return personas })
+}
+
+// BuildDerived is Build where each operation's cases use the personas its own permission table calls
+// for (persona.ForContract over base), for a target that trusts the suite's fixture issuer: the
+// run's Env must hold persona.ForOperations(ops, base), minted.
+func BuildDerived(ops []contract.Operation, base persona.Set) []Case {
+	return build(ops, func(p contract.Permissions) persona.Set { return persona.ForContract(p, base) })
+}
+
+// build makes every case, each operation's from the personas personasOf its table gives; fixture
+// entities are made by the persona personasOf the collection POST's own table allows, if it has one.
+func build(ops []contract.Operation, personasOf func(contract.Permissions) persona.Set) []Case {
 	var out []Case
 	for i := range ops {
-		g := generator{op: &ops[i], personas: personas}
+		g := generator{op: &ops[i], personas: personasOf(ops[i].Permissions)}
 		g.setup = g.allowedPersona()
+		g.creators = creatorsOf(&ops[i], personasOf)
 		first := len(out)
 		out = append(out, g.method()...)
 		out = append(out, g.body()...)
@@ -129,7 +148,7 @@ func Build(ops []contract.Operation, personas persona.Set) []Case {
 		out = append(out, g.effect()...)
 		s := &schemas{}
 		for j := first; j < len(out); j++ {
-			out[j].setup, out[j].schemas = g.setup, s
+			out[j].setup, out[j].schemas, out[j].creators = g.setup, s, g.creators
 			out[j].Requirement = g.worded(out[j].Requirement)
 		}
 	}

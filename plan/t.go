@@ -185,10 +185,14 @@ func (t *T) makeKeys(setup string, n int) (map[string]string, func(), error) {
 		if k.Create == nil {
 			return nil, remove, &skipError{fmt.Sprintf("no key for {%s}: the description declares no POST on its collection, so configure an existing one as target.keys.%s", k.Name, k.Name)}
 		}
-		if setup == "" {
+		who := setup
+		if c := t.c.creators[k.Name]; c != "" {
+			who = c // the collection POST's own table allows this persona
+		}
+		if who == "" {
 			return nil, remove, &skipError{fmt.Sprintf("no key for {%s}: configure target.keys.%s, or a persona the contract allows to create one", k.Name, k.Name)}
 		}
-		id, rm, err := t.create(setup, k, vals)
+		id, rm, err := t.create(who, k, vals)
 		if err != nil {
 			return nil, remove, err
 		}

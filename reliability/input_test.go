@@ -169,12 +169,17 @@ func TestRevisionOfACustomDescription(t *testing.T) {
 }
 
 // TestNothingVerifiedIsNotAPass: a run in which no spec could run (the personas hold none of the
-// description's permissions) exits 1, and nothing it writes may call it a pass.
+// description's permissions) exits 1, and nothing it writes may call it a pass. The personas are
+// configured: without any, the embedded mock derives the ones each table calls for.
 func TestNothingVerifiedIsNotAPass(t *testing.T) {
 	t.Parallel()
 	minimal, _ := filepath.Abs(filepath.Join("..", "spec", "testdata", "valid", "minimal.yaml"))
 	dir := t.TempDir()
-	r := run(t, dir, "run", "--spec", minimal, "--report-dir", "reports")
+	cfg := filepath.Join(dir, "personas.yaml")
+	if err := os.WriteFile(cfg, []byte("personas:\n  - {name: admin, account: work, permissions: [DeviceManagementServiceConfig.ReadWrite.All], mint: true}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, "run", "--config", cfg, "--spec", minimal, "--report-dir", "reports")
 	r.wantExit(t, 1, badInput+5*time.Second)
 	rep := readReport(t, filepath.Join(dir, "reports"))
 	if rep.Summary.Gate == "PASS" || rep.Summary.Passed || strings.Contains(r.stdout, "gate: PASS") {

@@ -121,15 +121,18 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 // mockConfig is a config file for the served mock. Personas are minted (mint: true), so the file
-// holds no token and can be committed or pasted into a CI log.
+// holds no token and can be committed or pasted into a CI log; the mock trusts the fixture issuer
+// (fixtureIssuer: true), so a run derives each operation's personas from its permission table and
+// mints them, as it does against the embedded mock.
 func mockConfig(base, revision, what string, remote bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# graphconform config for %s at %s\n", what, base)
-	fmt.Fprintf(&b, "# save it and run: graphconform run --config FILE\n")
+	fmt.Fprintf(&b, "# save it and run: graphconform run --config FILE (with the mock's --spec and --permissions, if it has them)\n")
 	fmt.Fprintf(&b, "revision: %s\ntarget:\n  baseURL: %s\n", revision, base)
 	if remote {
 		b.WriteString("  allowMutation: true\n")
 	}
+	b.WriteString("  fixtureIssuer: true # it trusts the fixture issuer: each operation gets the personas its permission table calls for\n")
 	b.WriteString("personas:\n")
 	for _, p := range persona.Fixture() {
 		fmt.Fprintf(&b, "  - name: %s\n    account: %s\n    permissions: [%s]\n    mint: true\n",

@@ -161,7 +161,7 @@ func countSelected(p *conformance.Prepared, filter types.LabelFilter) int {
 }
 
 func caseLabels(opID string, own []string) []string {
-	return append([]string{"op:" + opID}, own...)
+	return append([]string{conformance.OperationLabel(opID)}, own...)
 }
 
 // reachable checks the target answers HTTP at all before any spec runs: one unauthenticated GET of

@@ -165,6 +165,7 @@ func (d *Description) contract(p string, item *openapi3.PathItem, method string,
 		return c, err
 	}
 	c.Permissions = perms
+	d.createPermissions(&c, opts)
 	c.Source = fmt.Sprintf("%s (permissions: revision %s)", baseName(d.Name), perms.Revision)
 	return c, nil
 }
@@ -239,4 +240,23 @@ func success(op *openapi3.Operation) (int, bool, error) {
 		return 0, false, fmt.Errorf("the operation declares no 2xx response")
 	}
 	return best, len(bestResp.Content) > 0, nil
+}
+
+// createPermissions gives each key's collection POST its own permission table, when the
+// description or the permissions file has one: the cases make fixture entities as a persona that
+// table allows. A POST without one keeps nil (the operation's persona then makes the entity).
+func (d *Description) createPermissions(c *contract.Operation, opts Options) {
+	for i := range c.PathParams {
+		cr := c.PathParams[i].Create
+		if cr == nil || cr.Presumed {
+			continue
+		}
+		item := d.Doc.Paths.Value(cr.Collection)
+		if item == nil || item.Post == nil {
+			continue
+		}
+		if perms, err := operationPermissions("", item.Post, "POST", cr.Collection, opts); err == nil {
+			cr.Permissions = &perms
+		}
+	}
 }

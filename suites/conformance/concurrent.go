@@ -211,7 +211,7 @@ func matcher(description string, sc types.SuiteConfig) (func(labels []string, te
 
 // caseLabels are the labels Ginkgo sees on a case's spec: its operation container's and its own.
 func caseLabels(c *plan.Case) []string {
-	return append([]string{"op:" + c.Operation.ID}, c.Labels()...)
+	return append([]string{plan.OperationLabel(c.Operation.ID)}, c.Labels()...)
 }
 
 // throttlingLine is the console line of a run's pacing: "" for a serial run nothing throttled.

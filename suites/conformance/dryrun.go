@@ -142,7 +142,7 @@ func firstLine(s string) string {
 
 // CaseLabels are the labels Ginkgo sees on a case's spec: its operation container's and its own.
 func CaseLabels(c *plan.Case) []string {
-	return append([]string{"op:" + c.Operation.ID}, c.Labels()...)
+	return append([]string{plan.OperationLabel(c.Operation.ID)}, c.Labels()...)
 }
 
 // whoFrom names the persona whose token a request carries, never the token itself.

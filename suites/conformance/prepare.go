@@ -99,6 +99,11 @@ type Config struct {
 	// Meta is what the reports say about the run beside its verdicts, and the report a rerun
 	// repeats (run.go, rerun.go).
 	Meta Meta
+	// FixtureIssuer says the target trusts the suite's fixture token issuer (graphconform mock; the
+	// embedded mock always does): each operation's cases then use the personas its own permission
+	// table calls for (persona.ForContract over Personas, or over persona.Fixture() when none), all
+	// minted before anything is sent, and the AUTH-001 probes only that issuer can sign are minted too.
+	FixtureIssuer bool
 }
 
 // Values of Config.Exchanges.
@@ -125,6 +130,10 @@ type Prepared struct {
 	Result *report.Run
 	// connected: Connect has given every persona its token.
 	connected bool
+	// derivedFrom is the base the personas of each operation are derived from (Config.FixtureIssuer,
+	// or the embedded mock without configured personas); nil when every persona applies to every
+	// operation.
+	derivedFrom persona.Set
 
 	// Inapplicable are the requirements no selected operation's contract gives a case (plan.Inapplicable).
 	Inapplicable []requirement.ID
@@ -181,6 +190,9 @@ func Plan(ctx context.Context, cfg Config) (*Prepared, error) {
 	p.Redactor.Add(credentials(p.Env)...)
 	p.Env.PassingExchanges = cfg.Exchanges != ExchangesFailures
 	all := plan.Build(p.Operations, p.Env.Personas)
+	if p.derivedFrom != nil {
+		all = plan.BuildDerived(p.Operations, p.derivedFrom)
+	}
 	p.Inapplicable = plan.Inapplicable(all) // before the shard: every shard of a run agrees
 	// A rerun keeps what its report did not see pass, before the shard: counts and labels stay right.
 	cases, err := p.rerun(all)
@@ -281,20 +293,15 @@ func (p *Prepared) target() error {
 	personas := cfg.Personas
 	var refusable []plan.Refusable
 	base := strings.TrimRight(cfg.BaseURL, "/")
+	mint := cfg.FixtureIssuer
 	if base == "" {
-		srv, minted, err := startEmbedded(cfg, p.mockRevision())
+		srv, err := startEmbedded(cfg, p.mockRevision())
 		if err != nil {
 			return err
 		}
 		p.Close = func() { _ = srv.Close() }
 		base = srv.URL
-		if len(personas) == 0 {
-			personas = minted
-			if refusable, err = fixtureRefusable(minted, plan.SetupPersonas(p.Operations, minted)); err != nil {
-				p.Close()
-				return err
-			}
-		}
+		mint = mint || len(personas) == 0
 	} else {
 		if cfg.Mutant != "" {
 			return fmt.Errorf("a mutant is served by the embedded mock only; drop the base URL or the mutant")
@@ -303,11 +310,47 @@ func (p *Prepared) target() error {
 			return err
 		}
 	}
+	if mint {
+		var err error
+		if personas, refusable, err = p.mintDerived(personas); err != nil {
+			p.Close()
+			return err
+		}
+	}
 	client := exchange.New(exchange.Options{Timeout: cfg.Timeout, TLS: cfg.TLS, Redactor: p.Redactor, Retry: cfg.Retry})
 	p.Target = p.Redactor.String(base)
 	p.Env = &plan.Env{BaseURL: base, Personas: personas, PartnerID: cfg.PartnerID, Keys: cfg.Keys, Bodies: cfg.Bodies, Client: client, Strict: cfg.Strict,
 		Refusable: refusable}
 	return nil
+}
+
+// mintDerived derives the personas of every selected operation from base (the fixture personas when
+// empty) and mints, with the fixture issuer, the tokens they lack and the refusable probes of the
+// setup personas: all before anything is sent, so the redactor knows every one.
+func (p *Prepared) mintDerived(base persona.Set) (persona.Set, []plan.Refusable, error) {
+	if len(base) == 0 {
+		base = persona.Fixture()
+	}
+	p.derivedFrom = base
+	all := persona.ForOperations(p.Operations, base)
+	var missing persona.Set
+	for _, q := range all {
+		if q.Token == "" {
+			missing = append(missing, q)
+		}
+	}
+	minted, err := token.MintSet(missing, time.Hour)
+	if err != nil {
+		return nil, nil, fmt.Errorf("minting fixture tokens: %w", err)
+	}
+	for i, j := 0, 0; i < len(all); i++ {
+		if all[i].Token == "" {
+			all[i] = minted[j]
+			j++
+		}
+	}
+	refusable, err := fixtureRefusable(all, plan.DerivedSetupPersonas(p.Operations, base))
+	return all, refusable, err
 }
 
 // fixtureRefusable mints the AUTH-001 probes only the fixture issuer can sign (plan.Refusable), for
@@ -328,39 +371,34 @@ func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error)
 	return out, nil
 }
 
-// startEmbedded serves the reference mock (or a mutant) on loopback with fixture-minted personas:
+// startEmbedded serves the reference mock (or a mutant) on loopback (target mints its personas):
 // the reference area for the shipped description, else the run's own descriptions (and
 // permissions.json) through the mock's description engine.
-func startEmbedded(cfg Config, revision string) (*mock.Server, persona.Set, error) {
+func startEmbedded(cfg Config, revision string) (*mock.Server, error) {
 	opts := mock.Options{Revision: revision}
 	// A permission source without its file cannot be read by the mock's own reader: such a run is
 	// served by the reference area, as before the engine.
 	if len(cfg.Specs) > 0 && (cfg.Permissions == nil || cfg.PermissionsFile != "") {
 		doc, err := mock.LoadSpecs(cfg.Specs...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+			return nil, fmt.Errorf("the embedded mock: %w", err)
 		}
 		opts.Spec = doc
 		if cfg.PermissionsFile != "" {
 			if opts.Permissions, err = mock.LoadPermissions(cfg.PermissionsFile); err != nil {
-				return nil, nil, fmt.Errorf("the embedded mock: %w", err)
+				return nil, fmt.Errorf("the embedded mock: %w", err)
 			}
 		}
 	}
 	handler, err := embeddedHandler(cfg.Mutant, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	srv, err := mock.Start(handler)
 	if err != nil {
-		return nil, nil, fmt.Errorf("starting the embedded mock: %w", err)
+		return nil, fmt.Errorf("starting the embedded mock: %w", err)
 	}
-	minted, err := token.MintSet(persona.Fixture(), time.Hour)
-	if err != nil {
-		srv.Close()
-		return nil, nil, fmt.Errorf("minting fixture tokens: %w", err)
-	}
-	return srv, minted, nil
+	return srv, nil
 }
 
 // ErrMutationNotAllowed: a remote target has not opted in to state-changing requests.

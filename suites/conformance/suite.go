@@ -34,7 +34,7 @@ const verdictEntry = "graphconform.verdict"
 func Register(p *Prepared) {
 	s := newScheduler(p)
 	for _, op := range tree(p) {
-		Describe(op.id, Label("op:"+op.id), func() {
+		Describe(op.id, Label(plan.OperationLabel(op.id)), func() {
 			for _, area := range op.areas {
 				Describe(area.name, func() {
 					for _, i := range area.cases {
@@ -331,3 +331,7 @@ func afterSuite(p *Prepared, s *scheduler, r Report) {
 		Fail("graphconform gate: " + text)
 	}
 }
+
+// OperationLabel is the label of an operation's container (plan.OperationLabel), for the entries
+// that filter cases as Ginkgo would.
+func OperationLabel(id string) string { return plan.OperationLabel(id) }
