@@ -117,6 +117,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := p.Connect(ctx); err != nil {
 		return fail(stderr, exitConfig, "%s", p.Redactor.String(err.Error()))
 	}
+	limitMemory(len(p.Cases))
 	var deadline time.Time
 	if cfg.RunTimeout > 0 {
 		deadline = start.Add(cfg.RunTimeout)

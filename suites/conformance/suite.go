@@ -273,17 +273,22 @@ func verdictOf(sr types.SpecReport) (verdict.Verdict, bool) {
 func SlimReport(r Report) Report {
 	specs := make(types.SpecReports, len(r.SpecReports))
 	for i, sr := range r.SpecReports {
-		var keep []types.ReportEntry
-		for _, e := range sr.ReportEntries {
-			if e.Name != verdictEntry {
-				keep = append(keep, e)
-			}
-		}
-		sr.ReportEntries = keep
-		specs[i] = sr
+		specs[i] = slimSpec(sr)
 	}
 	r.SpecReports = specs
 	return r
+}
+
+// slimSpec is one spec report without its verdict entry.
+func slimSpec(sr types.SpecReport) types.SpecReport {
+	var keep []types.ReportEntry
+	for _, e := range sr.ReportEntries {
+		if e.Name != verdictEntry {
+			keep = append(keep, e)
+		}
+	}
+	sr.ReportEntries = keep
+	return sr
 }
 
 // beforeSuite writes reports that say INCOMPLETE before any spec runs, so a run that is killed
