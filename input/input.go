@@ -29,8 +29,9 @@ const (
 	Permissions = 64 << 20
 	// Page bounds a Graph reference page (markdown of tens of KiB).
 	Page = 16 << 20
-	// Report bounds a report.json to merge: about 1.6 KiB per spec with every exchange, so this is
-	// about 160,000 specs (a shard of 5,000 actions in two); --exchanges failures keeps far less.
+	// Report bounds a report.json to merge: about 1.9 KiB per spec with every exchange
+	// (--exchanges all), so about 140,000 specs; with the default (--exchanges failures) a pass
+	// is about 0.3 KiB, so about 850,000 passing specs (bench/RESULTS.md §9).
 	Report = 256 << 20
 )
 
