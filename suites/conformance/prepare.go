@@ -375,7 +375,8 @@ func fixtureRefusable(set persona.Set, names []string) ([]plan.Refusable, error)
 // the reference area for the shipped description, else the run's own descriptions (and
 // permissions.json) through the mock's description engine.
 func startEmbedded(cfg Config, revision string) (*mock.Server, error) {
-	opts := mock.Options{Revision: revision}
+	// target.keys name entities that exist without being created: the embedded mock holds them too.
+	opts := mock.Options{Revision: revision, Keys: cfg.Keys}
 	// A permission source without its file cannot be read by the mock's own reader: such a run is
 	// served by the reference area, as before the engine.
 	if len(cfg.Specs) > 0 && (cfg.Permissions == nil || cfg.PermissionsFile != "") {

@@ -48,3 +48,28 @@ func TestEmbeddedMockServesTheContractsRevision(t *testing.T) {
 		t.Error("no PERM-002 case ran")
 	}
 }
+
+// TestEmbeddedMockHoldsTheConfiguredKeys: target.keys name entities that exist without being
+// created; the embedded mock of the run's description must hold them too, or every case that uses
+// one is judged against a 404 the configuration itself caused.
+func TestEmbeddedMockHoldsTheConfiguredKeys(t *testing.T) {
+	spec := filepath.Join("..", "..", "spec", "openapi", "disconnect.yaml")
+	p, err := Prepare(context.Background(), Config{Specs: []string{spec}, Keys: map[string]string{"remoteAssistancePartner-id": "existing-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ran := 0
+	for _, c := range p.Cases {
+		if c.Requirement.ID != "DISC-001" {
+			continue
+		}
+		ran++
+		if v := c.Execute(context.Background(), p.Env); v.Outcome != verdict.Pass {
+			t.Errorf("%s:\n%s", c.Text(), v.Text())
+		}
+	}
+	if ran == 0 {
+		t.Error("no DISC-001 case ran")
+	}
+}
