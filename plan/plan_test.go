@@ -156,3 +156,32 @@ func TestPathRewrites(t *testing.T) {
 		t.Error("a key segment has no qualified variant")
 	}
 }
+
+// TestRowsTheTableLacksAreNotGaps: a row no persona exercises is a gap (a skip naming the persona
+// to add) only where the table has it: an application-only table has no PERM-001 row, and a table
+// that supports personal accounts has no PERM-004 row (a personal persona is accepted there).
+func TestRowsTheTableLacksAreNotGaps(t *testing.T) {
+	op := shipped(t, "")
+	grants := op.Permissions.Schemes[contract.Application].Grants
+	op.Permissions.Schemes = map[contract.Account]contract.Scheme{
+		contract.Application: {Supported: true, Grants: grants},
+		contract.Personal:    {Supported: true, Grants: grants},
+	}
+	app := withTokens(persona.Set{{Name: "app", Account: contract.Application, Permissions: []string{grants[0].Permission}}})
+	got := byReq(Build([]contract.Operation{op}, app))
+	for _, id := range []requirement.ID{"PERM-001", "PERM-004", "PERM-004.1"} {
+		for _, c := range got[id] {
+			t.Errorf("%s: the table has no such row, yet %q (skip %q)", id, c.Text(), c.Skip)
+		}
+	}
+	if len(got["PERM-002"]) == 0 || len(got["PERM-003"]) == 0 {
+		t.Errorf("PERM-002 and PERM-003 rows always apply: %d, %d cases", len(got["PERM-002"]), len(got["PERM-003"]))
+	}
+	// The shipped table (work and application supported, personal not) keeps every gap.
+	only := byReq(Build([]contract.Operation{shipped(t, "")}, app))
+	for _, id := range []requirement.ID{"PERM-001", "PERM-004", "PERM-004.1"} {
+		if len(only[id]) != 1 || !strings.Contains(only[id][0].Skip, "persona not configured") {
+			t.Errorf("%s: want the gap naming the persona to add, got %d cases", id, len(only[id]))
+		}
+	}
+}
