@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/graphconform/graphconform/internal/msgraphdata"
 	"github.com/graphconform/graphconform/spec"
 )
 
@@ -79,13 +80,8 @@ var (
 // kinV1 is the v1.0 description loaded with kin-openapi (seconds: benchmarks only).
 func kinV1(b *testing.B) *spec.Description {
 	b.Helper()
-	path := v1File(b, "openapi-v1.0.yaml.gz")
+	data := msgraphdata.OpenAPI(b)
 	kinOnce.Do(func() {
-		data, err := gunzip(path)
-		if err != nil {
-			kinErr = err
-			return
-		}
 		kinDesc, kinErr = spec.Load("openapi-v1.0.yaml", data)
 	})
 	if kinErr != nil {

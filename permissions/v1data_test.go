@@ -6,11 +6,8 @@ package permissions
 // and TestRoutesOfMatchesYAML proves that this reader and RoutesOf agree.
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,36 +15,12 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/graphconform/graphconform/internal/msgraphdata"
 )
 
 // graphData is ../shared/graph-data relative to the repository root (this package is one below).
 var graphData = filepath.Join("..", "..", "shared", "graph-data")
-
-func v1File(t testing.TB, name string) string {
-	t.Helper()
-	p := filepath.Join(graphData, "msgraph-v1.0", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("Microsoft's v1.0 data is not here (%v); it lives in ../shared/graph-data/msgraph-v1.0/ next to the repository, as in CI", err)
-	}
-	return p
-}
-
-func gunzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, nil
-}
 
 type yamlParam struct {
 	Ref     string `yaml:"$ref"`
@@ -162,9 +135,9 @@ var (
 
 func loadV1(t testing.TB) *v1 {
 	t.Helper()
-	permsPath, descPath := v1File(t, "permissions.json.gz"), v1File(t, "openapi-v1.0.yaml.gz")
+	perms, desc := msgraphdata.PermissionsJSON(t), msgraphdata.OpenAPI(t)
 	v1Once.Do(func() {
-		v1Data, v1Err = readV1(permsPath, descPath)
+		v1Data, v1Err = readV1(perms, desc)
 	})
 	if v1Err != nil {
 		t.Fatal(v1Err)
@@ -172,22 +145,14 @@ func loadV1(t testing.TB) *v1 {
 	return &v1Data
 }
 
-func readV1(permsPath, descPath string) (v1, error) {
-	perms, err := gunzip(permsPath)
-	if err != nil {
-		return v1{}, err
-	}
+func readV1(perms, raw []byte) (v1, error) {
 	o, err := Parse("permissions.json", perms)
-	if err != nil {
-		return v1{}, err
-	}
-	raw, err := gunzip(descPath)
 	if err != nil {
 		return v1{}, err
 	}
 	desc, err := readDescription(raw)
 	if err != nil {
-		return v1{}, fmt.Errorf("%s: %w", descPath, err)
+		return v1{}, fmt.Errorf("%s: %w", msgraphdata.OpenAPIFile, err)
 	}
 	return v1{overlay: o, desc: desc, lookup: o.Bind(desc.Routes), perms: perms}, nil
 }

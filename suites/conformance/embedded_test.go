@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/graphconform/graphconform/fixtures/mock"
+	"github.com/graphconform/graphconform/input"
 	"github.com/graphconform/graphconform/permissions"
 	"github.com/graphconform/graphconform/verdict"
 )
@@ -77,7 +77,7 @@ func TestEmbeddedEngineServesMicrosoftsFragment(t *testing.T) {
 }
 
 func gunzipTo(src, dst string) error {
-	data, err := mock.ReadFile(src, 64<<20, "permissions files")
+	data, err := input.ReadFile(src, 64<<20, "permissions files")
 	if err != nil {
 		return err
 	}
